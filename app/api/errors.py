@@ -1,0 +1,29 @@
+"""Every exception the app expects, mapped to a JSON error in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from app.store import NetworkNotFound
+
+NOT_FOUND = {404: {"description": "no network has this id (never created, deleted, or evicted)"}}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(NetworkNotFound)
+    async def not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
+        return JSONResponse({"detail": f"no network with id {exc.args[0]!r}"}, status_code=404)
+
+    @app.exception_handler(ValueError)
+    async def bad_value(request: Request, exc: ValueError) -> JSONResponse:
+        # The engine and the API raise ValueError with a sentence meant for the user.
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Where and what, but never the input itself: it may be huge, or NaN (not JSON).
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)

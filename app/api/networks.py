@@ -1,0 +1,59 @@
+"""Create, read, change and delete networks."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+
+from fastapi import APIRouter, Response
+
+from app import engine
+from app.api.deps import NetworkDep, NetworkId, StoreDep
+from app.api.errors import NOT_FOUND
+from app.config import MAX_PARAMETERS
+from app.schemas import NetworkCreate, NetworkPatch, NetworkPublic, to_array
+
+router = APIRouter(prefix="/api/networks", tags=["networks"])
+
+
+def check_size(layer_sizes: list[int]) -> None:
+    n = sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+    if n > MAX_PARAMETERS:
+        raise ValueError(f"this network would have {n} parameters; the limit is {MAX_PARAMETERS}")
+
+
+@router.post("", status_code=201)
+def create_network(body: NetworkCreate, store: StoreDep) -> NetworkPublic:
+    check_size(body.layer_sizes)
+    seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
+    net = engine.new_net(
+        body.layer_sizes, body.hidden_activation, body.output_activation, body.loss, body.learning_rate,
+        body.l2, seed,
+        weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
+        biases=[to_array(b) for b in body.biases] if body.biases is not None else None)
+    return NetworkPublic.of(store.create(net), net)
+
+
+@router.get("/{network_id}", responses=NOT_FOUND)
+def read_network(network_id: NetworkId, net: NetworkDep) -> NetworkPublic:
+    return NetworkPublic.of(network_id, net)
+
+
+@router.patch("/{network_id}", responses=NOT_FOUND)
+def update_network(network_id: NetworkId, body: NetworkPatch, store: StoreDep) -> NetworkPublic:
+    def change(net: engine.Net) -> tuple[engine.Net, engine.Net]:
+        new = replace(net, **body.model_dump(exclude_unset=True, exclude={"weights", "biases"}))
+        if body.weights is not None:
+            new.weights = [to_array(w) for w in body.weights]
+        if body.biases is not None:
+            new.biases = [to_array(b) for b in body.biases]
+        engine.check_params(new)  # a ValueError here rolls back: nothing is half-changed
+        return new, new
+
+    return NetworkPublic.of(network_id, store.update(network_id, change))
+
+
+@router.delete("/{network_id}", status_code=204, responses=NOT_FOUND)
+def delete_network(network_id: NetworkId, store: StoreDep) -> Response:
+    store.delete(network_id)
+    return Response(status_code=204)

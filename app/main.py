@@ -1,0 +1,38 @@
+"""Create the app: routers, static files, templates, the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api import ROUTERS, errors
+from app.api.pages import ROOT
+from app.config import Settings, get_settings
+from app.store import open_store
+
+DESCRIPTION = """Backprop Lab's engine: a numpy multilayer perceptron in the lecture's notation.
+Layers are numbered 0..L here (0 = input); the page numbers them 1..L+1 as the lecture does."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not hasattr(app.state, "store"):  # tests may have put one there already
+            app.state.store = open_store(settings.db, settings.max_networks)
+        yield
+        app.state.store.close()
+
+    app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,46 @@
+"""Shared field types: finite floats, rectangular matrices, and numpy <-> list conversion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.config import MAX_NEURONS, MAX_SAMPLES
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Vector = Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]
+
+
+def _rectangular(rows: list[list[float]]) -> list[list[float]]:
+    widths = {len(r) for r in rows}
+    if len(widths) > 1:
+        raise ValueError(f"rows must all have the same length, got lengths {sorted(widths)}")
+    return rows
+
+
+Matrix = Annotated[
+    list[Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]],
+    Field(min_length=1, max_length=MAX_SAMPLES),
+    AfterValidator(_rectangular),
+]
+ParamMatrix = Annotated[
+    list[Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]],
+    Field(min_length=1, max_length=MAX_NEURONS),
+    AfterValidator(_rectangular),
+]
+
+
+class Strict(BaseModel):
+    """Request bodies: unknown fields and lax coercions (false for an int) are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def to_array(rows: list[list[float]] | list[float]) -> np.ndarray:
+    return np.asarray(rows, dtype=np.float64)
+
+
+def to_list(arr: np.ndarray) -> list:
+    return arr.tolist()

@@ -1,0 +1,96 @@
+"""Forward, backward, step and train: requests and results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from app.config import MAX_EPOCHS, MAX_SAMPLES
+from app.engine import Gradients, Net, Trace, g_prime
+from app.schemas.common import Matrix, Strict, to_list
+from app.schemas.networks import LearningRate, NetworkPublic
+
+_XOR = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
+
+
+class ForwardRequest(Strict):
+    inputs: Matrix = Field(description="m samples x n_0 inputs")
+    targets: Matrix | None = Field(None, description="m samples x n_L targets; gives the cost")
+
+    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [_XOR]}}
+
+
+class BackwardRequest(Strict):
+    inputs: Matrix
+    targets: Matrix
+
+    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [_XOR]}}
+
+
+class StepRequest(BackwardRequest):
+    learning_rate: LearningRate | None = Field(None, description="this step only; default the network's")
+
+    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "learning_rate": 0.5}]}}
+
+
+class TrainRequest(BackwardRequest):
+    epochs: Annotated[int, Field(ge=1, le=MAX_EPOCHS)]
+    batch_size: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] | None = Field(
+        None, description="mini-batch size; full batch if omitted")
+    learning_rate: LearningRate | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+        None, description="shuffle seed; default derived from the network's seed and steps")
+
+    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "epochs": 100}]}}
+
+
+class Layer(BaseModel):
+    """One layer for the samples given: a (m x n_l); z, g'(z) and delta after the input."""
+
+    a: list[list[float]]
+    z: list[list[float]] | None = None
+    g_prime: list[list[float]] | None = Field(None, description="g'(z) per neuron (softmax: a(1-a))")
+    delta: list[list[float]] | None = Field(None, description="dC_i/dz for each sample's own cost")
+
+
+class ForwardResult(BaseModel):
+    layers: list[Layer]
+    cost: float | None = Field(None, description="batch cost incl. L2, when targets are given")
+    sample_costs: list[float] | None = Field(None, description="each sample's own cost term")
+
+
+class GradientsOut(BaseModel):
+    weights: list[list[list[float]]]
+    biases: list[list[float]]
+
+
+class BackwardResult(ForwardResult):
+    cost: float
+    gradients: GradientsOut
+
+
+class StepResult(BackwardResult):
+    network: NetworkPublic = Field(description="the network after the update")
+
+
+class TrainResult(BaseModel):
+    costs: list[float] = Field(description="full-batch cost after each epoch")
+    network: NetworkPublic
+    stopped: str | None = Field(None, description="why training stopped early, if it did")
+
+
+def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[Layer]:
+    out = [Layer(a=to_list(trace.a[0]))]
+    for l in range(1, net.L + 1):
+        out.append(Layer(a=to_list(trace.a[l]), z=to_list(trace.z[l]),
+                         g_prime=to_list(g_prime(net, trace, l)),
+                         delta=to_list(grads.delta[l]) if grads is not None else None))
+    return out
+
+
+def backward_fields(net: Net, trace: Trace, grads: Gradients) -> dict:
+    return {"layers": layers_of(net, trace, grads), "cost": grads.cost,
+            "sample_costs": to_list(grads.sample_costs),
+            "gradients": GradientsOut(weights=[to_list(w) for w in grads.weights],
+                                      biases=[to_list(b) for b in grads.biases])}

@@ -1,0 +1,88 @@
+"""Shared fixtures: a temporary store swapped in with dependency_overrides, a TestClient,
+and a real uvicorn server in a subprocess for browser and fault tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.deps import get_store
+from app.main import app
+from app.store import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    s = SQLiteStore(str(tmp_path / "test.sqlite"), max_networks=1000, touch_interval=0)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(store: SQLiteStore) -> Iterator[TestClient]:
+    app.dependency_overrides[get_store] = lambda: store
+    yield TestClient(app)  # no lifespan: the default store is never opened
+    app.dependency_overrides.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """uvicorn app.main:app in a subprocess on a free loopback port."""
+
+    def __init__(self, db: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        self.db, self.workers, self.port = db, workers, free_port()
+        self.env = {**os.environ, "BACKPROP_DB": str(db), **(env or {})}
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> "Server":
+        cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+               "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {self.proc.returncode}")
+            try:
+                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("the server did not answer within the timeout")
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if sig is None:
+            self.proc.terminate()
+        else:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = Server(tmp_path_factory.mktemp("live") / "live.sqlite").start()
+    yield server.url
+    server.stop()
