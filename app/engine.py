@@ -179,10 +179,14 @@ def forward(net: Net, x: Array) -> Trace:
     check_batch(net, x, None)
     z: list[Array | None] = [None]
     a: list[Array] = [x]
-    for l in range(1, net.L + 1):
-        zl = a[-1] @ net.weights[l - 1].T + net.biases[l - 1]
-        z.append(zl)
-        a.append(net.activation(l).f(zl))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for l in range(1, net.L + 1):
+            zl = a[-1] @ net.weights[l - 1].T + net.biases[l - 1]
+            if not np.isfinite(zl).all():
+                raise ValueError(f"the weighted input z of layer {l} overflows for these inputs; "
+                                 "use smaller inputs or weights")
+            z.append(zl)
+            a.append(net.activation(l).f(zl))
     return Trace(z, a)
 
 
@@ -199,8 +203,9 @@ def sample_costs(net: Net, trace: Trace, y: Array) -> Array:
 def cost(net: Net, trace: Trace, y: Array) -> float:
     """C = (1/m) sum_i C_i + lambda/(2m) sum w^2 (biases not regularised)."""
     m = y.shape[0]
-    reg = net.l2 / (2 * m) * sum(float((w * w).sum()) for w in net.weights) if net.l2 else 0.0
-    return float(sample_costs(net, trace, y).mean()) + reg
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow shows as inf; callers check
+        reg = net.l2 / (2 * m) * sum(float((w * w).sum()) for w in net.weights) if net.l2 else 0.0
+        return float(sample_costs(net, trace, y).mean()) + reg
 
 
 def output_delta(net: Net, trace: Trace, y: Array) -> Array:
@@ -221,14 +226,18 @@ def backward(net: Net, trace: Trace, y: Array) -> Gradients:
     check_batch(net, trace.a[0], y)
     m = y.shape[0]
     delta: list[Array | None] = [None] * (net.L + 1)
-    delta[net.L] = output_delta(net, trace, y)
-    for l in range(net.L - 1, 0, -1):  # equation 2, moving the error back one layer
-        delta[l] = (delta[l + 1] @ net.weights[l]) * g_prime(net, trace, l)
-    d_w = [delta[l].T @ trace.a[l - 1] / m + (net.l2 / m) * net.weights[l - 1]
-           for l in range(1, net.L + 1)]
-    d_b = [delta[l].mean(axis=0) for l in range(1, net.L + 1)]
-    per_sample = sample_costs(net, trace, y)
-    return Gradients(delta, d_w, d_b, cost(net, trace, y), per_sample)
+    with np.errstate(over="ignore", invalid="ignore"):
+        delta[net.L] = output_delta(net, trace, y)
+        for l in range(net.L - 1, 0, -1):  # equation 2, moving the error back one layer
+            delta[l] = (delta[l + 1] @ net.weights[l]) * g_prime(net, trace, l)
+        d_w = [delta[l].T @ trace.a[l - 1] / m + (net.l2 / m) * net.weights[l - 1]
+               for l in range(1, net.L + 1)]
+        d_b = [delta[l].mean(axis=0) for l in range(1, net.L + 1)]
+        per_sample = sample_costs(net, trace, y)
+        total = cost(net, trace, y)
+    if not (np.isfinite(total) and all(np.isfinite(g).all() for g in d_w + d_b + delta[1:])):
+        raise DivergedError("the cost or its gradients overflow for these inputs; use smaller inputs or weights")
+    return Gradients(delta, d_w, d_b, total, per_sample)
 
 
 def apply_gradients(net: Net, grads: Gradients, learning_rate: float | None = None) -> Net:
