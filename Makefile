@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean docker-test screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
+
+# Build and run the Docker image with podman (root; see the README's Docker section).
+docker-test:
+	bash scripts/docker_build_test.sh
+
+# Retake docs/screenshot.png (Playwright + Debian's Chromium).
+screenshot: $(VENV)/.test-installed
+	$(BIN)/python scripts/screenshot.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

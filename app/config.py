@@ -15,6 +15,8 @@ MAX_SAMPLES = 10_000       # per request (a 100 x 100 decision-surface grid)
 MAX_EPOCHS = 10_000        # per train call
 MAX_TRAIN_SAMPLE_EPOCHS = 2_000_000   # samples x epochs per train call
 MAX_TRAIN_WORK = 4_000_000_000        # parameters x samples x epochs per train call
+MAX_TRAIN_UPDATES = 50_000            # weight updates (mini-batches x epochs) per train call
+MAX_TRACE_VALUES = 1_000_000          # samples x neurons of all layers, per request (bounds memory)
 
 
 def _int(name: str, default: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from app.api import ROUTERS, errors
 from app.api.pages import ROOT
 from app.config import Settings, get_settings
-from app.store import open_store
+from app.middleware import install_middleware
+from app.store import StoreError, open_store
+
+STARTUP_FAILURE = 3  # uvicorn's code for "failed before serving": its supervisor then stops, no restart loop
 
 DESCRIPTION = """Backprop Lab's engine: a numpy multilayer perceptron in the lecture's notation.
 Layers are numbered 0..L here (0 = input); the page numbers them 1..L+1 as the lecture does."""
@@ -23,12 +28,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not hasattr(app.state, "store"):  # tests may have put one there already
-            app.state.store = open_store(settings.db, settings.max_networks)
+            try:
+                app.state.store = open_store(settings.db, settings.max_networks)
+            except StoreError as err:  # one clear line, not a traceback from every worker
+                logging.getLogger("uvicorn.error").error("cannot start: %s", err)
+                os._exit(STARTUP_FAILURE)
         yield
         app.state.store.close()
 
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
+    install_middleware(app, settings)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from app.api.deps import get_store
 from app.main import app
 from app.store import SQLiteStore
+from pg_fixture import pg_cluster, pg_url  # noqa: F401 - throw-away PostgreSQL for the store tests
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,5 +1,6 @@
 """Routers; app.main includes each of ROUTERS."""
 
-from app.api import datasets, health, networks, pages, passes
+from app.api import datasets, gradcheck, health, modes, networks, pages, passes, perceptron, presets, quizzes
 
-ROUTERS = [health.router, networks.router, passes.router, datasets.router, pages.router]
+ROUTERS = [health.router, networks.router, passes.router, gradcheck.router, datasets.router, pages.router,
+           quizzes.router, perceptron.router, presets.router, modes.router]

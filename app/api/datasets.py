@@ -24,7 +24,7 @@ def read_dataset(
     name: Annotated[str, Path(max_length=32)],
     samples: Annotated[int, Query(ge=4, le=MAX_SAMPLES, description="ignored by xor, and, or")] = 200,
     noise: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.1,
-    seed: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    seed: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
 ) -> Dataset:
     if name not in datasets.DATASETS:
         raise HTTPException(404, f"no dataset {name!r}; choose one of {', '.join(datasets.DATASETS)}")

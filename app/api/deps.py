@@ -13,7 +13,8 @@ NetworkId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0
                                 description="the opaque id returned on creation")]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    # async: a sync dependency, however trivial, costs a hop to the thread pool per request
     return request.app.state.store
 
 

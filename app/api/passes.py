@@ -2,61 +2,102 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from app import engine
-from app.api.deps import NetworkDep, NetworkId, StoreDep
+from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
-from app.config import MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_WORK
+from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, backward_fields, layers_of, to_array, to_list)
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
 
 
-@router.post("/forward")
-def forward(body: ForwardRequest, net: NetworkDep) -> ForwardResult:
+def check_trace_size(net: engine.Net, m: int) -> None:
+    """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request."""
+    values = m * sum(net.layer_sizes)
+    if values > MAX_TRACE_VALUES:
+        raise ValueError(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
+                         f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
+
+
+async def in_thread(work: Callable[[], BaseModel]) -> Response:
+    """Run a pass (store, numpy, serialisation) in one worker thread and answer its model as
+    JSON. Sync routes cost a thread hop for each sync dependency, the route and the response
+    check (4 per request, most of the time of a small one, see the README's performance
+    section); here it is one, and the model is serialised once, by pydantic, to bytes.
+    The declared response_model still documents the body in /openapi.json."""
+    body = await run_in_threadpool(lambda: work().model_dump_json().encode())
+    return Response(body, media_type="application/json")
+
+
+@router.post("/forward", response_model=ForwardResult)
+async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    trace = engine.forward(net, to_array(body.inputs))
-    if body.targets is None:
-        return ForwardResult(layers=layers_of(net, trace))
-    y = to_array(body.targets)
-    engine.check_batch(net, trace.a[0], y)
-    return ForwardResult(layers=layers_of(net, trace), cost=engine.cost(net, trace, y),
-                         sample_costs=to_list(engine.sample_costs(net, trace, y)))
+    def work() -> ForwardResult:
+        net = store.get(network_id)
+        check_trace_size(net, len(body.inputs))
+        trace = engine.forward(net, to_array(body.inputs))
+        if body.targets is None:
+            return ForwardResult(layers=layers_of(net, trace))
+        y = to_array(body.targets)
+        engine.check_batch(net, trace.a[0], y)
+        return ForwardResult(layers=layers_of(net, trace), cost=engine.cost(net, trace, y),
+                             sample_costs=to_list(engine.sample_costs(net, trace, y)))
+
+    return await in_thread(work)
 
 
-@router.post("/backward")
-def backward(body: BackwardRequest, net: NetworkDep) -> BackwardResult:
+@router.post("/backward", response_model=BackwardResult)
+async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    trace = engine.forward(net, to_array(body.inputs))
-    grads = engine.backward(net, trace, to_array(body.targets))
-    return BackwardResult(**backward_fields(net, trace, grads))
+    def work() -> BackwardResult:
+        net = store.get(network_id)
+        check_trace_size(net, len(body.inputs))
+        trace = engine.forward(net, to_array(body.inputs))
+        grads = engine.backward(net, trace, to_array(body.targets))
+        return BackwardResult(**backward_fields(net, trace, grads))
+
+    return await in_thread(work)
 
 
-@router.post("/step")
-def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> StepResult:
+@router.post("/step", response_model=StepResult)
+async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
     """One update; the passes shown are those computed before it."""
     x, y = to_array(body.inputs), to_array(body.targets)
 
     def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:
+        check_trace_size(net, len(x))
         trace, grads, new = engine.step(net, x, y, body.learning_rate)
         return new, StepResult(**backward_fields(net, trace, grads), network=NetworkPublic.of(network_id, new))
 
-    return store.update(network_id, apply)
+    return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train")
-def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> TrainResult:
-    """Gradient descent for `epochs` epochs, bounded: samples x epochs at most
-    2,000,000 and parameters x samples x epochs at most 4e9 per call."""
+@router.post("/train", response_model=TrainResult)
+async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
+    """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
+    2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
+    parameters x samples x epochs at most 4e9."""
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
         raise ValueError(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
                          "use fewer epochs per call")
 
+    batch = min(body.batch_size or len(x), len(x))
+    updates = body.epochs * -(-len(x) // batch)
+    if updates > MAX_TRAIN_UPDATES:
+        raise ValueError(f"epochs x mini-batches is {updates}; one train call allows {MAX_TRAIN_UPDATES}: "
+                         "use fewer epochs or larger batches per call")
+
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
+        check_trace_size(net, len(x))
         params = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
         if params * work > MAX_TRAIN_WORK:
             raise ValueError(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
@@ -65,4 +106,4 @@ def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> TrainRe
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped)
 
-    return store.update(network_id, apply)
+    return await in_thread(lambda: store.update(network_id, apply))

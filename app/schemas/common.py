@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.config import MAX_NEURONS, MAX_SAMPLES
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _integral(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# JSON Schema counts 3.0 as an integer, so strict ints take it too; true, "3" and 3.5 stay errors.
+# Use it after the Field: Annotated[int, Field(ge=1), Integral] (before it, the limits drop out of the schema).
+Integral = BeforeValidator(_integral)
+MAX_SEED = 2**53 - 1  # the largest integer a browser's JSON numbers hold exactly
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED), Integral]
 Vector = Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]
 
 

@@ -8,13 +8,13 @@ from pydantic import BaseModel, Field
 
 from app.config import MAX_LAYERS, MAX_NEURONS
 from app.engine import Net
-from app.schemas.common import ParamMatrix, Strict, Vector, to_list
+from app.schemas.common import Integral, ParamMatrix, Seed, Strict, Vector, to_list
 
 HiddenName = Literal["sigmoid", "tanh", "relu", "linear"]
 OutputName = Literal["sigmoid", "linear", "softmax"]
 LossName = Literal["mse", "bce", "cross_entropy"]
 LayerSizes = Annotated[
-    list[Annotated[int, Field(ge=1, le=MAX_NEURONS)]],
+    list[Annotated[int, Field(ge=1, le=MAX_NEURONS), Integral]],
     Field(min_length=2, max_length=MAX_LAYERS, description="neurons per layer, input first"),
 ]
 LearningRate = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
@@ -28,7 +28,7 @@ class NetworkCreate(Strict):
     loss: LossName = "mse"
     learning_rate: LearningRate = 0.5
     l2: L2 = 0.0
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+    seed: Seed | None = Field(
         None, description="the same seed gives the same initial weights; random if omitted")
     weights: list[ParamMatrix] | None = Field(None, max_length=MAX_LAYERS - 1,
                                               description="weights[l-1] of shape (n_l, n_{l-1})")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.config import MAX_EPOCHS, MAX_SAMPLES
 from app.engine import Gradients, Net, Trace, g_prime
-from app.schemas.common import Matrix, Strict, to_list
+from app.schemas.common import Integral, Matrix, Seed, Strict, to_list
 from app.schemas.networks import LearningRate, NetworkPublic
 
 _XOR = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
@@ -35,11 +35,11 @@ class StepRequest(BackwardRequest):
 
 
 class TrainRequest(BackwardRequest):
-    epochs: Annotated[int, Field(ge=1, le=MAX_EPOCHS)]
-    batch_size: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] | None = Field(
+    epochs: Annotated[int, Field(ge=1, le=MAX_EPOCHS), Integral]
+    batch_size: Annotated[int, Field(ge=1, le=MAX_SAMPLES), Integral] | None = Field(
         None, description="mini-batch size; full batch if omitted")
     learning_rate: LearningRate | None = None
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+    seed: Seed | None = Field(
         None, description="shuffle seed; default derived from the network's seed and steps")
 
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "epochs": 100}]}}
@@ -81,11 +81,13 @@ class TrainResult(BaseModel):
 
 
 def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[Layer]:
-    out = [Layer(a=to_list(trace.a[0]))]
+    # model_construct: these lists are float64 arrays' tolist(), valid by construction, and
+    # validating them again cost 155 ms of a 10,000-point /forward (README, performance).
+    out = [Layer.model_construct(a=to_list(trace.a[0]))]
     for l in range(1, net.L + 1):
-        out.append(Layer(a=to_list(trace.a[l]), z=to_list(trace.z[l]),
-                         g_prime=to_list(g_prime(net, trace, l)),
-                         delta=to_list(grads.delta[l]) if grads is not None else None))
+        out.append(Layer.model_construct(a=to_list(trace.a[l]), z=to_list(trace.z[l]),
+                                         g_prime=to_list(g_prime(net, trace, l)),
+                                         delta=to_list(grads.delta[l]) if grads is not None else None))
     return out
 
 

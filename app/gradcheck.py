@@ -1,0 +1,102 @@
+"""Gradient check: backprop's dC/dp against central differences of the cost, per parameter.
+
+    numerical = (C(p + eps) - C(p - eps)) / (2 eps)
+    relative error = |backprop - numerical| / max(|backprop| + |numerical|, TINY)
+
+Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
+layers from its own layer onwards (the activations before it are reused), so the work grows
+with parameters x parameters x samples: `check_size` bounds it before anything runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app import engine
+
+Array = np.ndarray
+TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
+MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
+MAX_CHECK_PARAMETER_SAMPLES = 200_000  # parameters x samples of one call
+
+
+def relative_error(backprop: Array, numerical: Array) -> Array:
+    """|a - b| / max(|a| + |b|, TINY): 0 when equal, 1 when opposite or one is zero."""
+    return np.abs(backprop - numerical) / np.maximum(np.abs(backprop) + np.abs(numerical), TINY)
+
+
+@dataclass
+class GradCheck:
+    """Per parameter, in the shapes of the network's weights and biases."""
+
+    backprop: engine.Gradients
+    numerical_weights: list[Array]
+    numerical_biases: list[Array]
+    error_weights: list[Array]
+    error_biases: list[Array]
+    epsilon: float
+
+    @property
+    def max_relative_error(self) -> float:
+        return max(float(e.max()) for e in self.error_weights + self.error_biases)
+
+
+def parameter_count(net: engine.Net) -> int:
+    return sum(w.size + b.size for w, b in zip(net.weights, net.biases))
+
+
+def check_size(net: engine.Net, samples: int) -> None:
+    """A ValueError with the numbers when one check would be too much work."""
+    n = parameter_count(net)
+    if n > MAX_CHECK_PARAMETERS:
+        raise ValueError(f"gradient check needs two forward passes per parameter: this network has {n} "
+                         f"parameters and one check allows {MAX_CHECK_PARAMETERS}; use a smaller network")
+    if n * samples > MAX_CHECK_PARAMETER_SAMPLES:
+        raise ValueError(f"gradient check needs two forward passes per parameter: parameters x samples is "
+                         f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
+                         "send fewer samples")
+
+
+def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> float:
+    """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1]."""
+    a = a_before
+    for k in range(l, net.L + 1):
+        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
+    return engine.cost(net, engine.Trace(z=[], a=[a]), y)  # cost reads only the last a
+
+
+def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
+    """Central differences for every entry of `param` (a weight matrix or bias vector of
+    layer l, belonging to `net`): each entry is nudged in place and restored."""
+    grad = np.zeros_like(param)
+    for idx in np.ndindex(param.shape):
+        old = param[idx]
+        param[idx] = old + eps
+        up = _cost_from(net, l, a_before, y)
+        param[idx] = old - eps
+        down = _cost_from(net, l, a_before, y)
+        param[idx] = old
+        grad[idx] = (up - down) / (2.0 * eps)
+    return grad
+
+
+def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -> GradCheck:
+    """Backprop's gradients and the central-difference ones, for every weight and bias."""
+    if not (np.isfinite(epsilon) and epsilon > 0):
+        raise ValueError("epsilon must be a positive number")
+    trace = engine.forward(net, x)
+    grads = engine.backward(net, trace, y)
+    # Nudge copies, never the caller's arrays.
+    work = engine.Net(net.layer_sizes, [w.copy() for w in net.weights], [b.copy() for b in net.biases],
+                      net.hidden_activation, net.output_activation, net.loss, net.learning_rate, net.l2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        num_w = [_central(work, l, work.weights[l - 1], trace.a[l - 1], y, epsilon) for l in range(1, net.L + 1)]
+        num_b = [_central(work, l, work.biases[l - 1], trace.a[l - 1], y, epsilon) for l in range(1, net.L + 1)]
+    if not all(np.isfinite(g).all() for g in num_w + num_b):
+        raise ValueError("the cost is not finite near these parameters, so no numerical gradient exists; "
+                         "use a smaller epsilon or smaller weights")
+    err_w = [relative_error(g, n) for g, n in zip(grads.weights, num_w)]
+    err_b = [relative_error(g, n) for g, n in zip(grads.biases, num_b)]
+    return GradCheck(grads, num_w, num_b, err_w, err_b, float(epsilon))

@@ -1,0 +1,205 @@
+// The configuration form: data, sample, batch mode, architecture, activations, loss,
+// learning rate, L2. It validates and explains; main.js turns its intents into API calls.
+
+import { comboProblem, parseCSV } from "./data.js";
+import { fmt } from "./format.js";
+
+export const MAX_HIDDEN_LAYERS = 8;
+export const MAX_HIDDEN_NEURONS = 32;
+const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
+const LOSS_NAMES = { mse: "squared error", bce: "binary cross-entropy", cross_entropy: "cross-entropy" };
+
+function button(text, label, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+export function createControls(form, state, handlers) {
+  const $ = (id) => form.querySelector(`#${id}`);
+  const f = {
+    dataset: $("dataset"), desc: $("dataset-desc"), params: $("dataset-params"), samples: $("samples"),
+    noise: $("noise"), csv: $("csv"), csvTargets: $("csv-targets"), sample: $("sample"), mode: $("mode"),
+    batchLabel: $("batch-size-label"), batchSize: $("batch-size"), layers: $("layers-editor"),
+    hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
+    lr: $("learning-rate"), l2: $("l2"),
+  };
+  let infos = [];
+  let hiddenSizes = [];
+
+  const nOutputs = () => (state.data ? state.data.targets[0].length : 1);
+
+  function architecture() {
+    return { hidden: hiddenSizes.slice(), hidden_activation: f.hidden.value,
+      output_activation: f.output.value, loss: f.loss.value };
+  }
+
+  /** Disable the combinations the engine refuses, and say why in the note. */
+  function guardCombos(changed) {
+    let note = "";
+    const softmaxOk = nOutputs() >= 2;
+    f.output.querySelector('option[value="softmax"]').disabled = !softmaxOk;
+    if (!softmaxOk && f.output.value === "softmax") f.output.value = "sigmoid";
+    if (changed === "output" && comboProblem(f.output.value, f.loss.value, nOutputs())) {
+      const old = f.loss.value;
+      f.loss.value = PAIR[f.output.value];
+      note = `Loss changed from ${LOSS_NAMES[old]} to ${LOSS_NAMES[f.loss.value]}: ${comboProblem(f.output.value, old, nOutputs())} `;
+    }
+    for (const opt of f.loss.options) opt.disabled = Boolean(comboProblem(f.output.value, opt.value, nOutputs()));
+    const rules = "Binary cross-entropy needs a sigmoid output; cross-entropy needs softmax";
+    f.note.textContent = note + rules + (softmaxOk ? "." : "; softmax needs 2 or more target columns.");
+  }
+
+  function renderLayers() {
+    const sizes = state.network ? state.network.layer_sizes : [];
+    f.layers.replaceChildren();
+    const line = (text) => { const p = document.createElement("p"); p.className = "layer-line"; p.textContent = text; f.layers.appendChild(p); return p; };
+    if (!sizes.length) return;
+    line(`Layer 1 (input): ${sizes[0]} neuron${sizes[0] > 1 ? "s" : ""}, one per input column`);
+    hiddenSizes.forEach((n, i) => {
+      const p = line(`Layer ${i + 2} (hidden)`);
+      const count = document.createElement("span");
+      count.className = "count";
+      count.textContent = `${n} neuron${n > 1 ? "s" : ""}`;
+      const change = (delta) => () => {
+        const next = hiddenSizes[i] + delta;
+        if (next < 1 || next > MAX_HIDDEN_NEURONS) {
+          handlers.message(`A hidden layer has between 1 and ${MAX_HIDDEN_NEURONS} neurons here.`);
+          return;
+        }
+        hiddenSizes[i] = next;
+        handlers.onArchitecture(architecture());
+      };
+      p.append(button("−", `fewer neurons in layer ${i + 2}`, change(-1)), count,
+        button("+", `more neurons in layer ${i + 2}`, change(1)),
+        button("remove", `remove layer ${i + 2}`, () => { hiddenSizes.splice(i, 1); handlers.onArchitecture(architecture()); }));
+    });
+    const add = button("+ add hidden layer", "add a hidden layer", () => {
+      if (hiddenSizes.length >= MAX_HIDDEN_LAYERS) {
+        handlers.message(`At most ${MAX_HIDDEN_LAYERS} hidden layers.`);
+        return;
+      }
+      hiddenSizes.push(hiddenSizes.length ? hiddenSizes[hiddenSizes.length - 1] : 3);
+      handlers.onArchitecture(architecture());
+    });
+    add.className = "add-layer";
+    f.layers.appendChild(add);
+    const L = sizes.length;
+    line(`Layer ${L} (output): ${sizes[L - 1]} neuron${sizes[L - 1] > 1 ? "s" : ""}, one per target column`);
+  }
+
+  function renderSamples() {
+    const data = state.data;
+    f.sample.replaceChildren();
+    if (!data) return;
+    const limit = Math.min(data.inputs.length, 2000);
+    for (let i = 0; i < limit; i += 1) {
+      const opt = document.createElement("option");
+      opt.value = String(i);
+      opt.textContent = `#${i + 1}: x = (${data.inputs[i].map((v) => fmt(v, 3)).join(", ")}), y = (${data.targets[i].map((v) => fmt(v, 3)).join(", ")})`;
+      f.sample.appendChild(opt);
+    }
+    f.sample.value = String(Math.min(state.config.sample, limit - 1));
+  }
+
+  function readNumber(input, { min, max, exclusiveMin = false, name }) {
+    const v = Number(input.value);
+    const ok = input.value.trim() !== "" && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max;
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    if (!ok) handlers.message(`${name} must be a number ${exclusiveMin ? "above" : "of at least"} ${min} and at most ${max}.`);
+    return ok ? v : null;
+  }
+
+  f.dataset.addEventListener("change", () => {
+    if (f.dataset.value === "custom") return;
+    handlers.onDataset({ dataset: f.dataset.value });
+  });
+  for (const input of [f.samples, f.noise]) {
+    input.addEventListener("change", () => {
+      const samples = readNumber(f.samples, { min: 4, max: 2000, name: "Samples" });
+      const noise = readNumber(f.noise, { min: 0, max: 1, name: "Noise" });
+      if (samples !== null && noise !== null) handlers.onDataset({ samples: Math.round(samples), noise });
+    });
+  }
+  $("csv-use").addEventListener("click", () => {
+    try {
+      const parsed = parseCSV(f.csv.value, Number(f.csvTargets.value));
+      f.csv.setAttribute("aria-invalid", "false");
+      handlers.onCustomData({ ...parsed, csv: f.csv.value, csvTargets: Number(f.csvTargets.value) });
+    } catch (err) {
+      f.csv.setAttribute("aria-invalid", "true");
+      handlers.message(`Your data: ${err.message}`);
+    }
+  });
+  f.sample.addEventListener("change", () => handlers.onSample(Number(f.sample.value)));
+  f.mode.addEventListener("change", () => {
+    f.batchLabel.hidden = f.mode.value !== "mini";
+    handlers.onMode({ mode: f.mode.value });
+  });
+  f.batchSize.addEventListener("change", () => {
+    const n = readNumber(f.batchSize, { min: 1, max: 10000, name: "The mini-batch size n" });
+    if (n !== null) handlers.onMode({ batchSize: Math.round(n) });
+  });
+  f.hidden.addEventListener("change", () => handlers.onArchitecture(architecture()));
+  f.output.addEventListener("change", () => { guardCombos("output"); handlers.onArchitecture(architecture()); });
+  f.loss.addEventListener("change", () => { guardCombos("loss"); handlers.onArchitecture(architecture()); });
+  f.lr.addEventListener("change", () => {
+    const v = readNumber(f.lr, { min: 0, max: 1000, exclusiveMin: true, name: "The learning rate α" });
+    if (v !== null) handlers.onHyper({ learning_rate: v });
+  });
+  f.l2.addEventListener("change", () => {
+    const v = readNumber(f.l2, { min: 0, max: 1000, name: "L2 λ" });
+    if (v !== null) handlers.onHyper({ l2: v });
+  });
+  form.addEventListener("submit", (ev) => ev.preventDefault());
+
+  return {
+    setDatasets(list) {
+      infos = list;
+      f.dataset.replaceChildren();
+      for (const info of list) {
+        const opt = document.createElement("option");
+        opt.value = info.name;
+        opt.textContent = info.name;
+        f.dataset.appendChild(opt);
+      }
+      const custom = document.createElement("option");
+      custom.value = "custom";
+      custom.textContent = "your data (CSV)";
+      custom.disabled = true;
+      f.dataset.appendChild(custom);
+    },
+    /** Sync every field with the state (after load, a new network or new data). */
+    render() {
+      const { config, network, data } = state;
+      f.dataset.value = config.dataset;
+      const custom = f.dataset.querySelector('option[value="custom"]');
+      if (custom) custom.disabled = config.dataset !== "custom";
+      const info = infos.find((i) => i.name === config.dataset);
+      f.desc.textContent = config.dataset === "custom" ? "Your own data, pasted below." : info ? info.description : "";
+      f.params.hidden = config.dataset === "custom" || (data && data.fixed);
+      f.samples.value = String(config.samples);
+      f.noise.value = String(config.noise);
+      f.mode.value = config.mode;
+      f.batchLabel.hidden = config.mode !== "mini";
+      f.batchSize.value = String(config.batchSize);
+      if (config.csv !== undefined && !f.csv.value) f.csv.value = config.csv;
+      if (network) {
+        hiddenSizes = network.layer_sizes.slice(1, -1);
+        f.hidden.value = network.hidden_activation;
+        f.output.value = network.output_activation;
+        f.loss.value = network.loss;
+        f.lr.value = String(network.learning_rate);
+        f.l2.value = String(network.l2);
+      }
+      guardCombos(null);
+      renderLayers();
+      renderSamples();
+    },
+    architecture,
+    reset() { hiddenSizes = []; f.layers.replaceChildren(); },
+  };
+}

@@ -1,0 +1,220 @@
+// Wiring only: create the state and the views, connect buttons, form and keys, boot.
+
+import * as api from "./api.js";
+import { createState } from "./state.js";
+import { createNetworkView } from "./network-view.js";
+import { createAnimator, SPEED_NAMES } from "./animator.js";
+import { createTooltip } from "./tooltip.js";
+import { createEdgeEditor } from "./edge-editor.js";
+import { createCostChart } from "./cost-chart.js";
+import { createSurface } from "./surface.js";
+import { createReadout } from "./readout.js";
+import { createControls } from "./controls.js";
+import { createController, DEFAULT_ARCH } from "./controller.js";
+import { parseCSV } from "./data.js";
+import { loadConfig, readUrl } from "./url-state.js";
+import { createPresets } from "./presets.js";
+import { createInspector } from "./inspector.js";
+import { createMatrixView } from "./matrix-view.js";
+import { createDiagnostics } from "./diagnostics.js";
+
+const $ = (id) => document.getElementById(id);
+const state = createState();
+const buttons = [...document.querySelectorAll("#toolbar .buttons button")];
+const speed = $("speed");
+const trainButton = $("btn-train");
+
+const view = createNetworkView($("network"), state);
+const animator = createAnimator(view, () => Number(speed.value));
+const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) => run(() => ctl.editWeight(edge, v)) });
+const tooltip = createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
+const costChart = createCostChart($("cost-chart"), $("log-scale"), state);
+const surface = createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
+const readout = createReadout($("readout"), $("legend"), $("hint"), buttons, state);
+const controls = createControls($("config"), state, {
+  message: (text) => showMessage(text),
+  onDataset: (fields) => run(async () => {
+    await pauseTraining();
+    Object.assign(state.config, fields, { sample: fields.dataset ? 0 : state.config.sample });
+    await ctl.useData(await ctl.loadDataset(state.config));
+  }),
+  onCustomData: ({ inputs, targets, csv, csvTargets }) => run(async () => {
+    await pauseTraining();
+    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: 0 });
+    await ctl.useData({ name: "custom", description: "your data", inputs, targets, custom: true });
+  }),
+  onSample: (i) => run(async () => {
+    state.config.sample = i;
+    ctl.persist();
+    view.renderTargets();
+    surface.redraw();
+    await ctl.recompute();
+  }),
+  onMode: (fields) => run(async () => {
+    Object.assign(state.config, fields);
+    ctl.persist();
+    await ctl.recompute();
+  }),
+  onArchitecture: (arch) => run(async () => { await pauseTraining(); await ctl.createNetwork(arch); }),
+  onHyper: (fields) => run(() => ctl.setHyper(fields)),
+});
+const ctl = createController(state, { network: view, animator, surface, costChart, readout, controls, tooltip });
+const inspector = createInspector($("inspector"), state, { view, matrixView: createMatrixView(), svg: $("network") });
+createDiagnostics($("toolbar-extra"), $("hint"), state,
+  { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
+createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
+
+// --- Messages and progress -------------------------------------------------------------
+function showMessage(text, kind = "error") {
+  $("message-text").textContent = text;
+  $("message").dataset.kind = kind;
+  $("message").hidden = false;
+}
+state.on("message", ({ text, kind }) => showMessage(text, kind));
+$("message-close").addEventListener("click", () => { $("message").hidden = true; });
+
+let busyTimer = null;
+api.onBusy((busy) => {
+  clearTimeout(busyTimer);
+  if (busy) busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300);  // only slow calls
+  else $("busy").hidden = true;
+});
+
+/** Run one action at a time; an error becomes a plain-words message, never a blank page. */
+let chain = Promise.resolve();
+function run(action) {
+  chain = chain.then(action).catch((err) => {
+    showMessage(err instanceof api.ApiError ? `The server said: ${err.message}` : `Something went wrong: ${err.message}`);
+  });
+  return chain;
+}
+
+// --- Training --------------------------------------------------------------------------
+let trainLoop = null;
+function setTraining(on) {
+  state.set("training", { training: on });
+  trainButton.textContent = on ? "Pause" : "Train";
+  trainButton.setAttribute("aria-pressed", on ? "true" : "false");
+  for (const b of buttons) if (b !== trainButton) b.disabled = on;
+  readout.renderHint();
+}
+
+async function train() {
+  animator.cancel();
+  setTraining(true);
+  const start = performance.now();
+  const steps0 = state.network.steps;
+  let epochs = 0;
+  let chunk = 20;
+  try {
+    while (state.training) {
+      const t = performance.now();
+      const more = await ctl.trainChunk(chunk);
+      epochs += chunk;
+      const secs = (performance.now() - start) / 1000;
+      $("train-stats").textContent = `epochs ${epochs} · updates ${state.network.steps} · `
+        + `${Math.round((state.network.steps - steps0) / secs)} updates/s`;
+      if (!more) break;
+      const took = performance.now() - t;
+      chunk = took < 120 ? Math.min(chunk * 2, 200) : took > 400 ? Math.max(10, Math.floor(chunk / 2)) : chunk;
+      await new Promise((r) => setTimeout(r, 0));  // let the page breathe between calls
+    }
+  } catch (err) {
+    showMessage(err instanceof api.ApiError ? `Training stopped. The server said: ${err.message}` : `Training stopped: ${err.message}`);
+  } finally {
+    setTraining(false);
+  }
+}
+
+async function pauseTraining() {
+  if (!trainLoop) return;
+  state.training = false;
+  await trainLoop;
+}
+
+const actions = {
+  forward: () => run(() => ctl.forward()),
+  backward: () => run(() => ctl.backward()),
+  step: () => run(() => ctl.step()),
+  train: () => {
+    if (state.training) { state.training = false; return; }
+    run(() => { trainLoop = train(); return null; });   // the loop runs beside the action chain
+  },
+  reset: () => run(async () => {
+    await pauseTraining();
+    const same = $("same-seed").checked;
+    await ctl.createNetwork(controls.architecture(), { seed: same ? state.network.seed : undefined });
+    showMessage(same ? "New network with the same seed: the same initial weights." : "New network with fresh random initial weights.", "info");
+  }),
+};
+for (const b of buttons) b.addEventListener("click", () => actions[b.dataset.action]());
+
+speed.addEventListener("input", () => { $("speed-out").textContent = SPEED_NAMES[Number(speed.value)]; });
+
+// --- Keyboard shortcuts (ignored while typing in a field) -------------------------------
+document.addEventListener("keydown", (ev) => {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]")) return;
+  if (ev.key === "Escape") { editor.close(); return; }
+  const key = ev.key.toLowerCase();
+  const map = { f: "forward", b: "backward", s: "step", t: "train", r: "reset" };
+  if (map[key]) {
+    const b = buttons.find((x) => x.dataset.action === map[key]);
+    if (!b.disabled) { ev.preventDefault(); actions[map[key]](); }
+  } else if ((key === "n" || key === "p") && state.data) {
+    ev.preventDefault();
+    const m = state.data.inputs.length;
+    const i = (state.config.sample + (key === "n" ? 1 : m - 1)) % m;
+    $("sample").value = String(i);
+    $("sample").dispatchEvent(new Event("change"));
+  }
+});
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { if (state.network) { view.render(); view.showPass(); ctl.refreshSurface().catch(() => {}); } }, 150);
+});
+
+// --- Boot: restore ?network=ID and its configuration, or start fresh ---------------------
+async function boot() {
+  controls.setDatasets(await api.listDatasets());
+  const url = readUrl();
+  const saved = loadConfig(url.network);
+  Object.assign(state.config, saved, url.config);
+  let data;
+  if (state.config.dataset === "custom") {
+    try {
+      data = { name: "custom", inputs: [], targets: [], custom: true, ...parseCSV(saved.csv || "", saved.csvTargets || 1) };
+    } catch {
+      showMessage("The pasted data of this link is not stored in this browser; showing XOR instead.", "info");
+      Object.assign(state.config, { dataset: "xor", sample: 0 });
+    }
+  }
+  if (!data) data = await ctl.loadDataset(state.config);
+  state.data = data;
+  state.config.sample = Math.min(state.config.sample, data.inputs.length - 1);
+  let network = null;
+  if (url.network) {
+    try {
+      network = await api.getNetwork(url.network);
+    } catch (err) {
+      if (!(err instanceof api.ApiError) || err.status !== 404) throw err;
+      showMessage("The network in this link no longer exists (deleted, or evicted to make room); "
+        + "this is a fresh one.", "info");
+    }
+  }
+  if (network && !ctl.fits(network, data)) {
+    showMessage("The saved network does not fit the data's columns; this is a fresh one.", "info");
+    network = null;
+  }
+  if (network) {
+    ctl.showNetwork(network, { fresh: true });
+    await ctl.refreshCost();
+    await ctl.refreshSurface();
+  } else {
+    await ctl.createNetwork(DEFAULT_ARCH, { learning_rate: 1 });
+  }
+  document.body.dataset.ready = "true";
+}
+run(boot);

@@ -1,0 +1,107 @@
+// MathML Core built with DOM calls (no markup strings, no inline styles: the CSP allows
+// neither). Tokens come from inspector-math.js; every number keeps its full precision in
+// data-value, and every symbol of the drawing carries data-ref for two-way highlighting.
+
+import { fmt } from "./format.js";
+
+export const MATHML = "http://www.w3.org/1998/Math/MathML";
+
+export function m(name, children = [], cls = "") {
+  const node = document.createElementNS(MATHML, name);
+  if (cls) node.setAttribute("class", cls);
+  for (const c of children) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+  return node;
+}
+
+const leaf = (name, txt, cls = "") => m(name, [txt], cls);
+
+/** "n:l:j" for a neuron, "e:l:from:to" for an edge (API numbering). */
+export const refKey = (ref) => ("neuron" in ref ? `n:${ref.layer}:${ref.neuron}` : `e:${ref.layer}:${ref.from}:${ref.to}`);
+
+/** A number as <mn>, shown rounded, its full value in data-value. */
+export function numberNode(value, cls = "num") {
+  const node = leaf("mn", fmt(value), cls);
+  node.setAttribute("data-value", String(value));
+  return node;
+}
+
+function symbol(tok) {
+  const base = leaf("mi", tok.base);
+  if (!tok.sub && !tok.sup) return base;
+  if (!tok.sup) return m("msub", [base, leaf("mn", tok.sub)]);
+  return m("msubsup", [base, leaf("mn", tok.sub || ""), m("mrow", [leaf("mo", "("), leaf("mn", tok.sup), leaf("mo", ")")])]);
+}
+
+/** The symbol with its value printed under it. */
+function withValue(node, value) {
+  const under = m("munder", [node, numberNode(value, "val")]);
+  return under;
+}
+
+function tokenNode(tok) {
+  switch (tok.t) {
+    case "sym": {
+      let node = symbol(tok);
+      if (tok.value !== undefined && tok.value !== null) node = withValue(node, tok.value);
+      if (tok.ref) {
+        node = m("mrow", [node], "ref");
+        node.setAttribute("data-ref", refKey(tok.ref));
+      }
+      return node;
+    }
+    case "op": return leaf("mo", tok.v);
+    case "num": return numberNode(tok.value, tok.api ? "num api" : "num");
+    case "text": return leaf("mtext", tok.v);
+    case "paren": return m("mrow", [leaf("mo", "("), ...row(tok.items), leaf("mo", ")")]);
+    case "frac": return m("mfrac", [m("mrow", row(tok.num)), m("mrow", row(tok.den))]);
+    default: return leaf("mtext", "");
+  }
+}
+
+/** Items to nodes; a {t: "val"} token puts its value under the node before it. */
+export function row(items) {
+  const out = [];
+  for (const tok of items) {
+    if (tok.t === "val") {
+      out.push(withValue(out.pop(), tok.value));
+    } else {
+      out.push(tokenNode(tok));
+    }
+  }
+  return out;
+}
+
+/** A <math display="block"> element for one line of tokens. */
+export function mathLine(items) {
+  const math = m("math", [m("mrow", row(items))]);
+  math.setAttribute("display", "block");
+  return math;
+}
+
+/** A matrix as an mtable; cell(i, j) gives {value, ref?}. */
+export function matrix(rows, cols, cell) {
+  const trs = [];
+  for (let i = 0; i < rows; i += 1) {
+    const tds = [];
+    for (let j = 0; j < cols; j += 1) {
+      const c = cell(i, j);
+      const n = c.one ? leaf("mn", "1", "num one") : numberNode(c.value);
+      if (c.ref) {
+        n.setAttribute("data-ref", refKey(c.ref));
+        n.classList.add("ref");
+      }
+      tds.push(m("mtd", [n]));
+    }
+    trs.push(m("mtr", tds));
+  }
+  return m("mtable", trs, "mat");   // the brackets are CSS borders: stretchy fences vary by font
+}
+
+/** A node with its shape written under it, e.g. "2 × 3". */
+export function shaped(node, shape) {
+  return m("munder", [node, leaf("mtext", `${shape[0]} × ${shape[1]}`, "shape")]);
+}
+
+export function symNode(tok) {
+  return tokenNode(tok);
+}

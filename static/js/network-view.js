@@ -1,0 +1,264 @@
+// The SVG drawing of the network: structure, weights, values of the shown sample.
+// Exposes render/reset plus a highlight API other modules (inspector, matrix view) use.
+
+import { computeLayout, divergingColor, edgeWidth, scaleBound } from "./layout.js";
+import { fmt, layerName, sub, sym, weightSym } from "./format.js";
+
+const NS = "http://www.w3.org/2000/svg";
+
+function el(name, attrs = {}, parent = null) {
+  const node = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+export function createNetworkView(svg, state) {
+  let layout = null;
+  let sizesKey = "";
+  let groups = {};
+  let painted = new Map();   // layer -> "a" | "delta"
+  let features = null;       // [l][j] -> data URL (hidden layers only)
+
+  const neuronEl = (l, j) => svg.querySelector(`.neuron[data-layer="${l}"][data-neuron="${j}"]`);
+  const edgeEl = (l, from, to) =>
+    svg.querySelector(`.edge[data-layer="${l}"][data-from="${from}"][data-to="${to}"]`);
+
+  function build() {
+    const sizes = state.network.layer_sizes;
+    const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
+    layout = computeLayout(sizes, width);
+    sizesKey = `${sizes.join(",")}@${width}`;
+    svg.replaceChildren();
+    svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
+    svg.setAttribute("width", layout.width);
+    svg.setAttribute("height", layout.height);
+    svg.classList.toggle("dense", !layout.legible);
+    const defs = el("defs", {}, svg);
+    const clip = el("clipPath", { id: "neuron-clip", clipPathUnits: "objectBoundingBox" }, defs);
+    el("circle", { cx: 0.5, cy: 0.5, r: 0.5 }, clip);
+    groups = {
+      labels: el("g", { class: "labels" }, svg),
+      glow: el("g", { class: "glows" }, svg),
+      edges: el("g", { class: "edges" }, svg),
+      neurons: el("g", { class: "neurons" }, svg),
+      overlay: el("g", { class: "overlay" }, svg),
+    };
+    const focusable = layout.legible ? 0 : -1;
+    sizes.forEach((n, l) => {
+      const heading = el("text", { x: layout.columns[l], y: 14, class: "layer-heading" }, groups.labels);
+      const [name, role] = layerName(l, sizes.length).split(": ");
+      el("tspan", { x: layout.columns[l], dy: 0 }, heading).textContent = name;
+      if (layout.colGap >= 44) el("tspan", { x: layout.columns[l], dy: 14, class: "role" }, heading).textContent = role;
+      if (l === 0) return;
+      for (let j = 0; j < n; j += 1) {
+        for (let k = 0; k < sizes[l - 1]; k += 1) {
+          const a = layout.neurons[l - 1][k];
+          const b = layout.neurons[l][j];
+          const g = el("g", { class: "edge", "data-layer": l, "data-from": k, "data-to": j, tabindex: focusable }, groups.edges);
+          g.setAttribute("aria-label", `weight ${weightSym(l, j, k)}`);
+          const coords = { x1: a.x + layout.r, y1: a.y, x2: b.x - layout.r, y2: b.y };
+          if (layout.legible) el("line", { ...coords, class: "edge-hit" }, g);
+          el("line", { ...coords, class: "edge-line" }, g);
+          el("line", { ...coords, class: "edge-glow", "data-layer": l, "data-from": k, "data-to": j }, groups.glow);
+        }
+      }
+    });
+    sizes.forEach((n, l) => {
+      for (let j = 0; j < n; j += 1) {
+        const { x, y } = layout.neurons[l][j];
+        const g = el("g", { class: "neuron", "data-layer": l, "data-neuron": j, tabindex: focusable,
+          transform: `translate(${x} ${y})` }, groups.neurons);
+        g.setAttribute("aria-label", `neuron ${sym("a", l, j)}`);
+        el("circle", { r: layout.r, class: "body" }, g);
+        if (layout.showValues) {
+          el("text", { y: layout.r + 13, class: "value" }, g);
+          if (l === 0) {
+            const t = el("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
+            t.textContent = `x${sub(j + 1)}`;
+          }
+          if (l === sizes.length - 1) el("text", { x: layout.r + 6, y: 4, class: "target" }, g);
+        }
+      }
+    });
+    painted = new Map();
+    renderWeights();
+    renderFeatures();
+  }
+
+  function renderWeights() {
+    const weights = state.network.weights;
+    const maxAbs = scaleBound(weights.flat(2));
+    for (const g of svg.querySelectorAll(".edge")) {
+      const w = weights[g.dataset.layer - 1][g.dataset.to][g.dataset.from];
+      const line = g.querySelector(".edge-line");
+      line.setAttribute("stroke-width", edgeWidth(w, maxAbs, layout.legible).toFixed(2));
+      line.classList.toggle("negative", w < 0);
+      line.classList.toggle("positive", w >= 0);
+      g.dataset.w = String(w);
+    }
+  }
+
+  /** The shown sample's row of a layer field (a, z, g_prime, delta), or null. */
+  function row(field, l) {
+    const pass = state.pass;
+    if (!pass) return null;
+    const layer = pass.result.layers[l];
+    return layer && layer[field] ? layer[field][pass.shown] : null;
+  }
+
+  /** Put the API's numbers on the elements (data-a, data-delta, data-target), full precision. */
+  function applyData() {
+    const pass = state.pass;
+    for (const g of svg.querySelectorAll(".neuron")) {
+      for (const key of ["a", "z", "gPrime", "delta", "target"]) delete g.dataset[key];
+    }
+    if (!pass) return;
+    const sizes = state.network.layer_sizes;
+    const withDelta = pass.kind !== "forward";
+    sizes.forEach((n, l) => {
+      const a = row("a", l);
+      const z = row("z", l);
+      const gp = row("g_prime", l);
+      const d = withDelta ? row("delta", l) : null;
+      for (let j = 0; j < n; j += 1) {
+        const g = neuronEl(l, j);
+        g.dataset.a = String(a[j]);
+        if (z) g.dataset.z = String(z[j]);
+        if (gp) g.dataset.gPrime = String(gp[j]);
+        if (d) g.dataset.delta = String(d[j]);
+      }
+    });
+    if (withDelta) {
+      const L = sizes.length - 1;
+      const y = pass.batch.targets[pass.shown];
+      y.forEach((v, j) => { neuronEl(L, j).dataset.target = String(v); });
+    }
+  }
+
+  function paintBound(kind) {
+    const values = [];
+    state.network.layer_sizes.forEach((_, l) => {
+      const r = row(kind, l);
+      if (r) values.push(...r);
+    });
+    return scaleBound(values);
+  }
+
+  /** Colour layer l by `kind` ("a" or "delta") and print the numbers. */
+  function paint(l, kind) {
+    painted.set(l, kind);
+    const values = row(kind, l);
+    const bound = paintBound(kind);
+    const letter = kind === "a" ? "a" : "δ";
+    if (!values) return;
+    values.forEach((v, j) => {
+      const g = neuronEl(l, j);
+      g.querySelector(".body").style.fill = divergingColor(v, bound);  // CSS beats a fill attribute
+      g.classList.add("lit");
+      const label = g.querySelector(".value");
+      if (label) {
+        label.textContent = `${sym(letter, l, j)} ${fmt(v, 3)}`;
+        label.setAttribute("fill", "#111");
+      }
+    });
+    state.emit("legend", { kind, bound });
+  }
+
+  function unpaint(l) {
+    painted.delete(l);
+    for (const g of svg.querySelectorAll(`.neuron[data-layer="${l}"]`)) {
+      g.querySelector(".body").style.fill = "";
+      g.classList.remove("lit");
+      const label = g.querySelector(".value");
+      if (label) label.textContent = "";
+    }
+  }
+
+  function renderTargets() {
+    const L = state.network.layer_sizes.length - 1;
+    const y = state.data && state.data.targets[state.config.sample];
+    for (const g of svg.querySelectorAll(`.neuron[data-layer="${L}"]`)) {
+      const t = g.querySelector(".target");
+      if (t) t.textContent = y ? `y${sub(Number(g.dataset.neuron) + 1)} = ${fmt(y[g.dataset.neuron])}` : "";
+    }
+  }
+
+  /** Edges glow with |dC/dw| of the current pass (backward), layer l only, or off. */
+  function glow(l, on) {
+    const grads = state.pass && state.pass.result.gradients;
+    for (const line of svg.querySelectorAll(`.edge-glow[data-layer="${l}"]`)) {
+      if (!on || !grads) { line.removeAttribute("stroke-width"); line.classList.remove("on"); continue; }
+      const bound = scaleBound(grads.weights.flat(2));
+      const g = Math.abs(grads.weights[l - 1][line.dataset.to][line.dataset.from]);
+      line.setAttribute("stroke-width", (2 + 12 * g / bound).toFixed(2));
+      line.setAttribute("stroke-opacity", (0.15 + 0.75 * g / bound).toFixed(2));
+      line.classList.add("on");
+    }
+  }
+
+  function renderFeatures() {
+    for (const img of svg.querySelectorAll("image.feature")) img.remove();
+    if (!features || !layout || !layout.legible) return;
+    features.forEach((urls, l) => {
+      if (!urls) return;
+      urls.forEach((url, j) => {
+        const g = neuronEl(l, j);
+        if (!g) return;
+        const s = layout.r * 1.05;  // leaves a ring of the value colour around the feature map
+        el("image", { href: url, x: -s / 2, y: -s / 2, width: s, height: s, class: "feature",
+          "clip-path": "url(#neuron-clip)", preserveAspectRatio: "none" }, g);
+      });
+    });
+  }
+
+  return {
+    get layout() { return layout; },
+    neuronEl,
+    edgeEl,
+    /** Full redraw when the structure or width changed; otherwise weights and values only. */
+    render() {
+      if (!state.network) return;
+      const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
+      if (`${state.network.layer_sizes.join(",")}@${width}` !== sizesKey) build();
+      else renderWeights();
+      renderTargets();
+    },
+    /** Data attributes and colours for the current pass, all layers at once. */
+    showPass({ paintAll = true } = {}) {
+      applyData();
+      if (!state.pass) { this.clearValues(); return; }
+      if (!paintAll) return;
+      const kind = state.pass.kind === "forward" ? "a" : "delta";
+      paint(0, "a");  // the input has no delta: it keeps its a = x
+      for (let l = 1; l < state.network.layer_sizes.length; l += 1) {
+        paint(l, kind);
+        glow(l, kind === "delta");
+      }
+    },
+    paint,
+    unpaint,
+    glow,
+    clearValues() {
+      state.network.layer_sizes.forEach((_, l) => { unpaint(l); glow(l, false); });
+      state.emit("legend", null);
+    },
+    setFeatures(next) { features = next; renderFeatures(); },
+    renderTargets,
+    reset() { sizesKey = ""; features = null; svg.replaceChildren(); },
+    highlight({ layer, neuron }) {
+      const g = neuronEl(layer, neuron);
+      if (g) g.classList.add("highlight");
+    },
+    highlightEdge({ layer, from, to }) {
+      const g = edgeEl(layer, from, to);
+      if (g) g.classList.add("highlight");
+    },
+    clearHighlight() {
+      for (const g of svg.querySelectorAll(".highlight")) g.classList.remove("highlight");
+    },
+    /** Centre of a neuron and edge endpoints in SVG units (for the animator). */
+    geometry() { return layout; },
+    overlay() { return groups.overlay; },
+  };
+}

@@ -1,0 +1,76 @@
+// The line above the drawing (shown sample, its cost, the batch cost), the colour legend,
+// and the hint that says what to press next. Every number is the API's.
+
+import { divergingColor } from "./layout.js";
+import { fmt } from "./format.js";
+
+const PHASE = { forward: "after Forward", backward: "after Backward", step: "Step: passes computed before the update" };
+
+function span(text, cls) {
+  const s = document.createElement("span");
+  s.textContent = text;
+  if (cls) s.className = cls;
+  return s;
+}
+
+export function createReadout(readout, legend, hint, buttons, state) {
+  function render() {
+    readout.replaceChildren();
+    const { data, config, pass } = state;
+    if (!data) return;
+    const i = pass ? pass.batch.rows[pass.shown] : config.sample;
+    readout.append(span(`Sample #${i + 1} of ${data.inputs.length}: x = (${data.inputs[i].map((v) => fmt(v)).join(", ")}), `
+      + `target y = (${data.targets[i].map((v) => fmt(v)).join(", ")})`, "sample"));
+    if (pass && pass.result.cost !== undefined && pass.result.cost !== null) {
+      const m = pass.batch.rows.length;
+      readout.append(span(`cost of this sample ${fmt(pass.result.sample_costs[pass.shown])}`, "cost-sample"));
+      const batchCost = span(`batch cost (${m} sample${m > 1 ? "s" : ""}) `, "cost-batch");
+      const value = span(fmt(pass.result.cost), "value");
+      value.id = "batch-cost";
+      value.dataset.value = String(pass.result.cost);
+      batchCost.append(value);
+      readout.append(batchCost, span(PHASE[pass.kind], "phase"));
+    } else {
+      readout.append(span("no pass yet", "phase"));
+    }
+    renderHint();
+  }
+
+  function renderHint() {
+    const kind = state.training ? "training" : state.pass ? state.pass.kind : "none";
+    const text = {
+      none: "Press Forward (F): the shown sample travels through the network and every neuron gets its activation a.",
+      forward: "Now press Backward (B): the error δ flows from the output back, and every weight gets its ∂C/∂w. Hover a neuron or weight for its numbers.",
+      backward: "Press Step (S) to move every weight by −α ∂C/∂w, or Train (T) to repeat steps until the cost is small.",
+      step: "The weights moved. Forward again to see the new output, or Train (T) to keep going.",
+      training: "Training: the cost chart falls as the weights improve. Press Pause (T) to stop.",
+    }[kind];
+    hint.textContent = text;
+    const next = { none: "forward", forward: "backward", backward: "step", step: "forward", training: "train" }[kind];
+    for (const b of buttons) b.classList.toggle("suggested", b.dataset.action === next);
+  }
+
+  function renderLegend(info) {
+    legend.replaceChildren();
+    const key = document.createElement("div");
+    key.className = "edge-key";
+    key.append(span("Edges:", "title"), span("", "swatch pos"), span("positive w"), span("", "swatch neg"),
+      span("negative w (dashed)"), span("thicker = larger |w|"), span("", "dot fwd"), span("forward signal"),
+      span("", "dot bwd"), span("backward error"));
+    legend.appendChild(key);
+    if (!info) return;
+    const { kind, bound } = info;
+    const scale = document.createElement("div");
+    scale.className = "scale";
+    const bar = span("", "bar");
+    const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t * bound, bound)).join(", ");
+    bar.style.background = `linear-gradient(to right, ${stops})`;
+    scale.append(span(kind === "a" ? "Neuron colour: activation a" : "Neuron colour: error δ (input: a)", "title"),
+      span(fmt(-bound, 3)), bar, span(fmt(bound, 3)));
+    legend.appendChild(scale);
+  }
+
+  state.on("legend", renderLegend);
+  renderLegend(null);
+  return { render, renderHint, reset() { readout.replaceChildren(); renderLegend(null); } };
+}

@@ -1,0 +1,46 @@
+// One state object with named channels: a view subscribes to what it shows.
+//
+// Channels used by the page (other modules may add their own):
+//   "network"         the network resource changed (structure or weights)
+//   "data"            the dataset changed
+//   "pass"            a forward/backward/step result arrived for the current batch
+//   "config"          a configuration field changed
+//   "history"         cost points were added or cleared
+//   "training"        training started or stopped
+//   "neuron-selected" {layer, neuron}        (API numbering: layer 0 = input)
+//   "edge-selected"   {layer, from, to}      (layer = the layer the edge feeds)
+//   "message"         {text, kind}           plain-words notice or error
+//   "legend"          {kind, bound} or null  what the neuron colours mean right now
+
+export function createState() {
+  const listeners = new Map();
+  const state = {
+    network: null,        // the API's Network resource
+    data: null,           // {name, description, inputs, targets, custom}
+    config: {
+      dataset: "xor", samples: 100, noise: 0.1, seed: 0,
+      mode: "full", batchSize: 8, sample: 0,
+    },
+    pass: null,           // {kind, result, batch: {inputs, targets, rows}, shown}
+    history: [],          // [{x: steps, cost}] from the API's costs
+    training: false,
+
+    /** Subscribe fn(detail, state) to a channel; returns the unsubscribe function. */
+    on(channel, fn) {
+      if (!listeners.has(channel)) listeners.set(channel, new Set());
+      listeners.get(channel).add(fn);
+      return () => listeners.get(channel).delete(fn);
+    },
+
+    emit(channel, detail) {
+      for (const fn of listeners.get(channel) || []) fn(detail, state);
+    },
+
+    /** Assign fields, then tell the channel's subscribers. */
+    set(channel, fields) {
+      Object.assign(state, fields);
+      state.emit(channel, fields);
+    },
+  };
+  return state;
+}
