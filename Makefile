@@ -34,5 +34,15 @@ docker-test:
 screenshot: $(VENV)/.test-installed
 	$(BIN)/python scripts/screenshot.py
 
+# Benchmarks (issue 7): prints a Markdown table (see the README's performance section).
+# OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow a
+# current numpy: they are unset for this command only.
+$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -4,8 +4,9 @@
     relative error = |backprop - numerical| / max(|backprop| + |numerical|, TINY)
 
 Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
-layers from its own layer onwards (the activations before it are reused), so the work grows
-with parameters x parameters x samples: `check_size` bounds it before anything runs.
+layers from its own layer onwards (the activations before it are reused), in numpy's extended
+precision (longdouble: 80-bit on x86-64; no faster BLAS there), so the work grows with
+parameters x parameters x samples: `check_size` bounds it before anything runs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from app import engine
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
 MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
-MAX_CHECK_PARAMETER_SAMPLES = 200_000  # parameters x samples of one call
+MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one call (about 1 s at most)
 
 
 def relative_error(backprop: Array, numerical: Array) -> Array:
@@ -59,18 +60,23 @@ def check_size(net: engine.Net, samples: int) -> None:
                          "send fewer samples")
 
 
-def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> float:
-    """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1]."""
+def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
+    """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
+    in the arrays' own precision (engine.cost would round it to a float)."""
     a = a_before
     for k in range(l, net.L + 1):
         a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    return engine.cost(net, engine.Trace(z=[], a=[a]), y)  # cost reads only the last a
+    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
+    if net.l2:
+        c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
+    return c
 
 
 def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
     """Central differences for every entry of `param` (a weight matrix or bias vector of
     layer l, belonging to `net`): each entry is nudged in place and restored."""
-    grad = np.zeros_like(param)
+    grad = np.zeros(param.shape)
+    eps = np.longdouble(eps)
     for idx in np.ndindex(param.shape):
         old = param[idx]
         param[idx] = old + eps
@@ -88,15 +94,20 @@ def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -
         raise ValueError("epsilon must be a positive number")
     trace = engine.forward(net, x)
     grads = engine.backward(net, trace, y)
-    # Nudge copies, never the caller's arrays.
-    work = engine.Net(net.layer_sizes, [w.copy() for w in net.weights], [b.copy() for b in net.biases],
+    # Nudge copies, never the caller's arrays, in extended precision: the rounding of C
+    # (about 1e-16 C / eps in float64) would otherwise swamp gradients below ~1e-8.
+    ext = np.longdouble
+    work = engine.Net(net.layer_sizes, [w.astype(ext) for w in net.weights], [b.astype(ext) for b in net.biases],
                       net.hidden_activation, net.output_activation, net.loss, net.learning_rate, net.l2)
+    a_ext, y_ext = [a.astype(ext) for a in trace.a], y.astype(ext)
     with np.errstate(over="ignore", invalid="ignore"):
-        num_w = [_central(work, l, work.weights[l - 1], trace.a[l - 1], y, epsilon) for l in range(1, net.L + 1)]
-        num_b = [_central(work, l, work.biases[l - 1], trace.a[l - 1], y, epsilon) for l in range(1, net.L + 1)]
-    if not all(np.isfinite(g).all() for g in num_w + num_b):
-        raise ValueError("the cost is not finite near these parameters, so no numerical gradient exists; "
-                         "use a smaller epsilon or smaller weights")
-    err_w = [relative_error(g, n) for g, n in zip(grads.weights, num_w)]
-    err_b = [relative_error(g, n) for g, n in zip(grads.biases, num_b)]
+        num_w = [_central(work, l, work.weights[l - 1], a_ext[l - 1], y_ext, epsilon) for l in range(1, net.L + 1)]
+        num_b = [_central(work, l, work.biases[l - 1], a_ext[l - 1], y_ext, epsilon) for l in range(1, net.L + 1)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        err_w = [relative_error(g, n) for g, n in zip(grads.weights, num_w)]
+        err_b = [relative_error(g, n) for g, n in zip(grads.biases, num_b)]
+    everything = [np.asarray(grads.cost), *grads.weights, *grads.biases, *num_w, *num_b, *err_w, *err_b]
+    if not all(np.isfinite(v).all() for v in everything):
+        raise ValueError("the cost or its gradient is not finite for these parameters and samples, so there is "
+                         "nothing to compare; use smaller weights or inputs, or a larger epsilon")
     return GradCheck(grads, num_w, num_b, err_w, err_b, float(epsilon))

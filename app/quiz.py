@@ -41,7 +41,7 @@ class Step:
 @dataclass
 class Given:
     symbol: str
-    value: Value
+    value: Value | list[list[float]]  # a matrix is given row by row
     ref: Ref | None = None
 
 

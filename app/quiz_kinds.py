@@ -123,7 +123,7 @@ def activations(rng: Rng, seed: int) -> Question:
         f"b^(2) = {fv(b[0])}; the input is a^(1) = x = {fv(x)}. Compute a^(2) = σ(W^(2) a^(1) + b^(2)) "
         f"({n_out} numbers).",
         "a^(2)", as_value(a), steps, network=net_dict([n_in, n_out], w, b), data={"inputs": [as_value(x)]},
-        given=[Given("W^(2)", [float(v) for v in w[0].ravel()]), Given("b^(2)", as_value(b[0])),
+        given=[Given("W^(2)", w[0].tolist()), Given("b^(2)", as_value(b[0])),
                Given("a^(1)", as_value(x))],
         target=[neuron(1, j) for j in range(n_out)], slips=slips)
 
@@ -212,7 +212,7 @@ def hidden_delta(rng: Rng, seed: int) -> Question:
         f"Compute delta{s}.",
         f"delta{s}", value, steps, network=net_dict(sizes, w, b),
         data={"inputs": [as_value(x)], "targets": [as_value(y)]},
-        given=[Given("W^(3)", [float(v) for v in w[1].ravel()]), Given("delta^(3)", as_value(d3)),
+        given=[Given("W^(3)", w[1].tolist()), Given("delta^(3)", as_value(d3)),
                Given(f"a{s}", aj, neuron(1, j))],
         target=[neuron(1, j)], slips=slips)
 

@@ -81,7 +81,8 @@ def gradients_into(net: Net, flat: FlatParams, trace: Trace, y: Array) -> None:
         g_w[l - 1] /= m
         if net.l2:
             g_w[l - 1] += (net.l2 / m) * weights[l - 1]
-        np.mean(delta, axis=0, out=g_b[l - 1])
+        np.add.reduce(delta, axis=0, out=g_b[l - 1])  # np.mean's own steps, minus its Python overhead
+        g_b[l - 1] /= m
         if l > 1:  # equation 2, moving the error back one layer
             delta = (delta @ weights[l - 1]) * hidden_df(trace.z[l - 1], trace.a[l - 1])
 
@@ -122,7 +123,7 @@ def _loop(net: Net, flat: FlatParams, x: Array, y: Array, epochs: int, batch_siz
         trace = trace_of(x)  # reused by the next full-batch epoch
         weights, _ = flat.params(net.L)
         c = cost(Net(net.layer_sizes, weights, [], l2=net.l2, loss=net.loss), trace, y) if net.l2 else \
-            float(LOSSES[net.loss].cost(trace.a[-1], y).mean())
+            float(np.add.reduce(LOSSES[net.loss].cost(trace.a[-1], y)) / m)
         if not np.isfinite(c):
             stopped = f"stopped after {len(costs)} epochs: the cost became non-finite"
             break

@@ -25,17 +25,6 @@ class Timing:
     runs: list[float]
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[Timing, object]:
-    """Median of `repeat` runs after one warm-up; returns the last run's result too."""
-    out = fn()
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append(time.perf_counter() - t0)
-    return Timing(statistics.median(runs), runs), out
-
-
 def small_problem() -> tuple[engine.Net, np.ndarray, np.ndarray]:
     """2-16-16-1 sigmoid/BCE on 200 seeded 'moons' points, learning rate 0.5."""
     x, y = datasets.make("moons", samples=200, noise=0.1, seed=7)
@@ -145,17 +134,26 @@ def torch_threads(n: int | None) -> None:
 
 def compare(name: str, net: engine.Net, x: np.ndarray, y: np.ndarray, epochs: int, repeat: int,
             batch_size: int | None = None) -> Comparison:
-    """Torch gets its better thread setting: on a loaded machine, its OpenMP threads can
-    stall badly, and one thread is often faster for small matrices anyway."""
-    te, we = timed(engine_train(net, x, y, epochs, batch_size, seed=11), repeat)
-    best: tuple[Timing, object] | None = None
-    for threads in (1, None):
-        torch_threads(threads)
-        tt, wt = timed(torch_train(net, x, y, epochs, batch_size, seed=11), repeat)
-        if best is None or tt.median < best[0].median:
-            best = (tt, wt)
+    """Runs alternate (engine, torch on 1 thread, torch on all cores) so that load from other
+    users of the machine hits all alike. Torch gets its better thread setting: its OpenMP
+    threads stall badly on a loaded machine, and one thread is often faster for small nets."""
+    runners = {"engine": engine_train(net, x, y, epochs, batch_size, seed=11),
+               1: torch_train(net, x, y, epochs, batch_size, seed=11),
+               None: torch_train(net, x, y, epochs, batch_size, seed=11)}
+    runs: dict = {key: [] for key in runners}
+    out: dict = {}
+    for i in range(repeat + 1):  # the first round warms up
+        for key, fn in runners.items():
+            if key != "engine":
+                torch_threads(key)
+            t0 = time.perf_counter()
+            out[key] = fn()
+            if i:
+                runs[key].append(time.perf_counter() - t0)
     torch_threads(None)
-    return Comparison(name, te, best[0], max_diff(we, best[1]))
+    timing = {key: Timing(statistics.median(r), r) for key, r in runs.items()}
+    best = min((1, None), key=lambda k: timing[k].median)
+    return Comparison(name, timing["engine"], timing[best], max_diff(out["engine"], out[best]))
 
 
 def bench_small(repeat: int = 5, epochs: int = 2000) -> Comparison:

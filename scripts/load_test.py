@@ -45,6 +45,11 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def workers_rss(parent: int) -> dict[int, int]:
     """RSS of uvicorn's worker processes (multiprocessing also keeps a small resource tracker)."""
     return {pid: rss_kib(pid) for pid in children(parent) if b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -111,8 +116,12 @@ def main() -> int:
         for _ in range(20):  # one warm-up round per worker so imports and caches are in the baseline
             httpx.post(base + "/api/networks", json={"layer_sizes": [2, 4, 1]}, timeout=10)
         before = workers_rss(server.pid)
+        cpu_before = sum(cpu_seconds(pid) for pid in before)
+        client_before = time.process_time()
         latencies, errors, elapsed = asyncio.run(run_class(base, args.clients, args.seconds))
+        client_cpu = time.process_time() - client_before
         after = workers_rss(server.pid)
+        server_cpu = sum(cpu_seconds(pid) for pid in after) - cpu_before
     finally:
         server.terminate()
         server.wait(30)
@@ -126,6 +135,8 @@ def main() -> int:
         ms = np.array(values) * 1000
         if len(ms):
             print(f"  {name:8s} n={len(ms):6d}  p50 {np.percentile(ms, 50):6.1f} ms  p99 {np.percentile(ms, 99):6.1f} ms")
+    print(f"CPU: server workers {server_cpu:.1f} s ({server_cpu / total * 1000:.2f} ms per request), "
+          f"this client {client_cpu:.1f} s, on {os.cpu_count()} cores shared by both")
     print("worker RSS (MiB) before -> after: " + ", ".join(
         f"{before.get(pid, 0) / 1024:.0f} -> {kib / 1024:.0f}" for pid, kib in after.items()))
     growth = (sum(after.values()) - sum(before.values())) / 1024

@@ -56,6 +56,17 @@ def test_backprop_agrees_with_central_differences(client: TestClient, hidden: st
         assert check["cost"] == backward["cost"]
 
 
+def test_small_gradients_of_a_deep_sigmoid_net_agree_too(client: TestClient) -> None:
+    """Six sigmoid layers: early gradients are ~1e-6 or smaller, where the rounding of a float64
+    cost would dominate central differences; the extended-precision check still agrees."""
+    rng = np.random.default_rng(11)
+    net = create(client, layer_sizes=[2, 6, 6, 6, 6, 6, 1], seed=3)
+    body = {"inputs": rng.normal(0, 1, (20, 2)).tolist(), "targets": rng.uniform(0, 1, (20, 1)).tolist()}
+    check = client.post(f"/api/networks/{net['id']}/gradient-check", json=body).json()
+    assert np.abs(flat(check["backprop"])).min() < 1e-6
+    assert check["max_relative_error"] < 1e-6
+
+
 def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -168,3 +179,13 @@ def test_wrong_shapes_and_unknown_network(client: TestClient) -> None:
     assert r.status_code == 422 and "targets must be" in r.json()["detail"]
     r = client.post("/api/networks/nope/gradient-check", json={"inputs": [[0, 1]], "targets": [[1]]})
     assert r.status_code == 404
+
+
+def test_non_finite_costs_are_a_clear_422(client: TestClient) -> None:
+    """A linear output with huge weights overflows the squared error: no NaN is ever served."""
+    net = create(client, layer_sizes=[1, 1, 1], hidden_activation="linear", output_activation="linear",
+                 weights=[[[1e200]], [[1e200]]], biases=[[0.0], [0.0]])
+    r = client.post(f"/api/networks/{net['id']}/gradient-check", json={"inputs": [[1.0]], "targets": [[0.0]]})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert "overflows" in detail or "not finite" in detail

@@ -41,6 +41,15 @@ def open_page(page: Page, base_url: str, net: dict, x: np.ndarray, y: np.ndarray
     page.evaluate("document.getElementById('speed').value = '4'")   # instant animations
 
 
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Console errors and page errors (a CSP violation, e.g. an inline style, is one)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
 def press(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
@@ -191,7 +200,7 @@ def test_step_shows_the_update_with_the_new_weight(page: Page, base_url: str, ar
     page.screenshot(path=str(artifacts / "inspector-step-1280.png"), full_page=True)
 
 
-def test_gradient_check_ui(page: Page, base_url: str, artifacts: Path) -> None:
+def test_gradient_check_ui(page: Page, base_url: str, artifacts: Path, console_errors: list[str]) -> None:
     net = api(base_url, "POST", "/api/networks", {"layer_sizes": [2, 4, 3, 1], "hidden_activation": "tanh", "seed": 2,
                                                    "l2": 0.05})
     x, y = np.array([[0.1, 0.9], [0.7, -0.4], [-1.2, 0.3]]), np.array([[1.0], [0.0], [1.0]])
@@ -212,6 +221,10 @@ def test_gradient_check_ui(page: Page, base_url: str, artifacts: Path) -> None:
     settle(page)
     assert page.locator(".edge.gc-ok").count() == 2 * 4 + 4 * 3 + 3   # still coloured after the re-layout
     page.screenshot(path=str(artifacts / "inspector-gradient-check-1280.png"), full_page=True)
+    page.click("#btn-matrix")
+    page.locator("#matrix-theta").check()
+    expect(page.locator(".matrix-eq[data-eq='delta']")).to_be_visible()
+    assert console_errors == []
 
 
 def test_saturation_warning(page: Page, base_url: str, artifacts: Path) -> None:
@@ -253,12 +266,13 @@ def test_hover_links_symbols_and_drawing(page: Page, base_url: str, artifacts: P
     open_page(page, base_url, net, np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0], [0.0]]), "one", 0)
     press(page, "Backward")
     select_edge(page, 2, 1, 0)
+    page.wait_for_timeout(400)   # the panel opening re-lays the drawing out (150 ms after the resize)
     page.locator("#inspector [data-ref='e:2:1:0']").first.hover()
     expect(page.locator(".edge[data-layer='2'][data-from='1'][data-to='0']")).to_have_class(re.compile(r"\bhighlight\b"))
     page.locator("#inspector [data-ref='n:1:1']").first.hover()
     expect(page.locator(".neuron[data-layer='1'][data-neuron='1']")).to_have_class(re.compile(r"\bhighlight\b"))
     page.locator(".neuron[data-layer='2'][data-neuron='0']").hover(force=True)
-    assert page.locator("#inspector .hl[data-ref='n:2:0']").count() >= 1
+    expect(page.locator("#inspector .hl[data-ref='n:2:0']").first).to_be_attached()
     page.set_viewport_size({"width": 390, "height": 844})
     settle(page)
     page.locator("#inspector").scroll_into_view_if_needed()

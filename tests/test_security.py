@@ -7,6 +7,8 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import numpy as np
@@ -16,8 +18,12 @@ from fastapi.testclient import TestClient
 
 from app.api.deps import get_store
 from app.config import Settings
-from app.main import app, create_app
+from app.engine import Net
+from app.main import create_app
 from app.store import SQLiteStore, new_id
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
@@ -115,13 +121,13 @@ def test_cors_allow_list_from_settings(store: SQLiteStore) -> None:
 # --- errors and logs
 
 class BrokenStore(SQLiteStore):
-    def get(self, net_id: str) -> object:
+    def get(self, net_id: str) -> Net:
         raise RuntimeError(f"disk on fire at {__file__} reading {net_id}")
 
 
 @pytest.fixture
-def broken(tmp_path: object) -> Iterator[TestClient]:
-    s = BrokenStore(str(tmp_path / "broken.sqlite"))  # type: ignore[operator]
+def broken(tmp_path: Path) -> Iterator[TestClient]:
+    s = BrokenStore(str(tmp_path / "broken.sqlite"))
     application = create_app(Settings())
     yield client_for(application, s)
     s.close()
@@ -255,3 +261,35 @@ def test_uvicorn_refuses_big_bodies_early(live_server: str) -> None:
         assert r.status_code == 413 and "4000000 bytes" in r.json()["detail"]
         assert r.headers["content-security-policy"] == CSP
     assert httpx.get(live_server + "/api/health", timeout=10).status_code == 200
+
+
+# --- the pages under the policy
+
+UNSAFE_JS = re.compile(r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\(|new Function\b|"
+                       r"setAttribute\(\s*['\"](style|on\w+)['\"]")
+UNSAFE_HTML = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle\s*=|\son[a-z]+\s*=|javascript:", re.I)
+
+
+def test_source_never_builds_html_from_strings_or_inline_code() -> None:
+    """User text goes in with textContent only; nothing the CSP would have to allow inline."""
+    root = Path(__file__).resolve().parents[1]
+    scripts = sorted((root / "static" / "js").glob("**/*.js"))
+    pages = sorted((root / "templates").glob("*.html"))
+    assert scripts and pages
+    found = [f"{p.name}: {m.group(0)}" for p in scripts for m in UNSAFE_JS.finditer(p.read_text())]
+    found += [f"{p.name}: {m.group(0)}" for p in pages for m in UNSAFE_HTML.finditer(p.read_text())]
+    assert found == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/practice", "/story"])
+def test_pages_run_under_the_served_policy(page: Page, base_url: str, path: str) -> None:
+    page.add_init_script("window.__violations = [];"
+                         "document.addEventListener('securitypolicyviolation', e => window.__violations.push("
+                         "e.violatedDirective + ' ' + e.blockedURI));")
+    response = page.goto(base_url + path)
+    assert response is not None and response.status == 200
+    assert response.headers["content-security-policy"] == CSP
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__violations") == []
+

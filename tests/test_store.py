@@ -243,3 +243,30 @@ def test_a_read_does_not_wait_for_an_update_in_progress(pg_url: str) -> None:
         assert store.get(net_id).steps == 1
     finally:
         store.close()
+
+
+def test_servers_starting_together_create_the_schema_once(pg_url: str) -> None:
+    from app.store_pg import PostgresStore
+
+    stores: list[Store] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(6)
+
+    def open_one() -> None:
+        barrier.wait(timeout=30)
+        try:
+            stores.append(PostgresStore(pg_url))
+        except BaseException as err:  # noqa: BLE001 - collected and shown by the assert
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    try:
+        assert errors == []
+        assert len(stores) == 6 and stores[0].count() == 0
+    finally:
+        for s in stores:
+            s.close()

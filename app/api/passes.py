@@ -13,7 +13,7 @@ from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
-                         StepResult, TrainRequest, TrainResult, backward_fields, layers_of, to_array, to_list)
+                         StepResult, TrainRequest, TrainResult, to_array, trace_json)
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
 
@@ -26,29 +26,31 @@ def check_trace_size(net: engine.Net, m: int) -> None:
                          f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
 
 
-async def in_thread(work: Callable[[], BaseModel]) -> Response:
-    """Run a pass (store, numpy, serialisation) in one worker thread and answer its model as
-    JSON. Sync routes cost a thread hop for each sync dependency, the route and the response
-    check (4 per request, most of the time of a small one, see the README's performance
-    section); here it is one, and the model is serialised once, by pydantic, to bytes.
-    The declared response_model still documents the body in /openapi.json."""
-    body = await run_in_threadpool(lambda: work().model_dump_json().encode())
-    return Response(body, media_type="application/json")
+async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
+    """Run a pass (store, numpy, serialisation) in one worker thread and answer its JSON.
+    Sync routes cost a thread hop for each sync dependency, the route and the response
+    check (4 per request, most of the time of a small one: README, performance); here it
+    is one, and the body is serialised once. The declared response_model still documents
+    the body in /openapi.json."""
+    def run() -> bytes:
+        out = work()
+        return out if isinstance(out, bytes) else out.model_dump_json().encode()
+
+    return Response(await run_in_threadpool(run), media_type="application/json")
 
 
 @router.post("/forward", response_model=ForwardResult)
 async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    def work() -> ForwardResult:
+    def work() -> bytes:
         net = store.get(network_id)
         check_trace_size(net, len(body.inputs))
         trace = engine.forward(net, to_array(body.inputs))
         if body.targets is None:
-            return ForwardResult(layers=layers_of(net, trace))
+            return trace_json(net, trace)
         y = to_array(body.targets)
         engine.check_batch(net, trace.a[0], y)
-        return ForwardResult(layers=layers_of(net, trace), cost=engine.cost(net, trace, y),
-                             sample_costs=to_list(engine.sample_costs(net, trace, y)))
+        return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
 
     return await in_thread(work)
 
@@ -56,12 +58,11 @@ async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) 
 @router.post("/backward", response_model=BackwardResult)
 async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    def work() -> BackwardResult:
+    def work() -> bytes:
         net = store.get(network_id)
         check_trace_size(net, len(body.inputs))
         trace = engine.forward(net, to_array(body.inputs))
-        grads = engine.backward(net, trace, to_array(body.targets))
-        return BackwardResult(**backward_fields(net, trace, grads))
+        return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
 
     return await in_thread(work)
 
@@ -71,10 +72,10 @@ async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Res
     """One update; the passes shown are those computed before it."""
     x, y = to_array(body.inputs), to_array(body.targets)
 
-    def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:
+    def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
         check_trace_size(net, len(x))
         trace, grads, new = engine.step(net, x, y, body.learning_rate)
-        return new, StepResult(**backward_fields(net, trace, grads), network=NetworkPublic.of(network_id, new))
+        return new, trace_json(net, trace, grads, network=NetworkPublic.of(network_id, new).model_dump())
 
     return await in_thread(lambda: store.update(network_id, apply))
 

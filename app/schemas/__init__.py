@@ -8,11 +8,11 @@ from app.schemas.perceptron import PerceptronRequest, PerceptronResult
 from app.schemas.presets import ImportResult, PresetInfo, SavedData, SavedDocument, SavedNetwork
 from app.schemas.quizzes import AnswerRequest, AnswerResult, QuizCreate, QuizKindInfo, QuizQuestion
 from app.schemas.passes import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, StepRequest,
-                                StepResult, TrainRequest, TrainResult, backward_fields, layers_of)
+                                StepResult, TrainRequest, TrainResult, backward_fields, layers_of, trace_json)
 
 __all__ = ["Matrix", "Strict", "to_array", "to_list", "Dataset", "DatasetInfo", "NetworkCreate", "NetworkPatch",
            "NetworkPublic", "BackwardRequest", "BackwardResult", "ForwardRequest", "ForwardResult", "StepRequest",
-           "StepResult", "TrainRequest", "TrainResult", "backward_fields", "layers_of",
+           "StepResult", "TrainRequest", "TrainResult", "backward_fields", "layers_of", "trace_json",
            "PerceptronRequest", "PerceptronResult", "ImportResult", "PresetInfo", "SavedData", "SavedDocument",
            "SavedNetwork", "AnswerRequest", "AnswerResult", "QuizCreate", "QuizKindInfo", "QuizQuestion",
            "GradientCheckRequest", "GradientCheckResult"]

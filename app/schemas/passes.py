@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import numpy as np
+import orjson
 from pydantic import BaseModel, Field
 
 from app.config import MAX_EPOCHS, MAX_SAMPLES
@@ -89,6 +91,25 @@ def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[La
                                          g_prime=to_list(g_prime(net, trace, l)),
                                          delta=to_list(grads.delta[l]) if grads is not None else None))
     return out
+
+
+def trace_json(net: Net, trace: Trace, grads: Gradients | None = None, cost: float | None = None,
+               sample_costs: np.ndarray | None = None, **more: object) -> bytes:
+    """The JSON of ForwardResult (no grads) or BackwardResult (grads; `more` adds e.g. the
+    network of a StepResult), with the same keys in the same order, written by orjson
+    straight from the float64 arrays: a 10,000-point /forward spent ~90 ms making and dumping
+    Python floats, ~11 ms this way (README, performance). The engine refuses non-finite z, so
+    every value here is finite (orjson, like pydantic, would write null otherwise)."""
+    arr = np.ascontiguousarray  # orjson serialises C-contiguous arrays only; a no-op here
+    layers = [{"a": arr(trace.a[0]), "z": None, "g_prime": None, "delta": None}]
+    for l in range(1, net.L + 1):
+        layers.append({"a": arr(trace.a[l]), "z": arr(trace.z[l]), "g_prime": arr(g_prime(net, trace, l)),
+                       "delta": arr(grads.delta[l]) if grads is not None else None})
+    body: dict = {"layers": layers, "cost": cost, "sample_costs": sample_costs}
+    if grads is not None:
+        body.update(cost=grads.cost, sample_costs=arr(grads.sample_costs),
+                    gradients={"weights": [arr(w) for w in grads.weights], "biases": [arr(b) for b in grads.biases]})
+    return orjson.dumps({**body, **more}, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def backward_fields(net: Net, trace: Trace, grads: Gradients) -> dict:

@@ -40,7 +40,7 @@ class QuizNetwork(BaseModel):
 
 class GivenOut(BaseModel):
     symbol: str
-    value: Value
+    value: Value | list[list[float]] = Field(description="a number, a vector, or a matrix row by row")
     ref: Ref | None = Field(None, description=REF_DOC)
 
 

@@ -33,7 +33,8 @@ const op = (v) => ({ t: "op", v });
 const num = (value, api = false) => ({ t: "num", value, api });
 const text = (v) => ({ t: "text", v });
 const d = (top, bottom) => ({ t: "frac", num: [top], den: [bottom] });
-const partial = (a, b) => d({ ...a, t: "sym", base: "∂" + a.base, value: undefined }, { ...b, base: "∂" + b.base, value: undefined });
+const partial = (a, b) => d({ ...a, t: "sym", base: "∂" + a.base, value: undefined },
+  { ...b, base: "∂" + b.base, value: undefined });
 const C = { t: "sym", base: "C", sub: "", sup: "" };
 
 /** a + b + c ... with at most MAX_TERMS terms shown. */
@@ -90,6 +91,9 @@ export function neuronDerivation(ctx, l, j) {
   return sections;
 }
 
+/** g′(z_j^(l)) with its value under it. */
+const gOf = (l, j, gp) => [text("g′"), { t: "paren", items: [neuronSym("z", l, j)] }, { t: "val", value: gp }];
+
 function deltaLine(ctx, l, j, delta, gp) {
   const { net, pass } = ctx;
   const s = pass.shown;
@@ -104,16 +108,17 @@ function deltaLine(ctx, l, j, delta, gp) {
         words: "equation 1 for cross-entropy: the derivative of the loss and of the output activation cancel to a − y" };
     }
     if (net.output_activation === "softmax") {
-      return { items: [...lhs, neuronSym("a", l, j, a), op("·"), { t: "paren", items: [text("g"), op("−"), text("∑ₖ gₖ aₖ")] },
-        op("="), num(delta, true)], words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" };
+      const coupled = { t: "paren", items: [text("g"), op("−"), text("∑ₖ gₖ aₖ")] };
+      return { items: [...lhs, neuronSym("a", l, j, a), op("·"), coupled, op("="), num(delta, true)],
+        words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" };
     }
-    return { items: [...lhs, { t: "paren", items: diff }, op("·"), { t: "sym", base: "g′", sub: "", sup: "", value: gp },
+    return { items: [...lhs, { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
       op("="), num(delta, true)], words: "equation 1: how wrong the output is, times how fast it moves with z",
     note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" };
   }
   const next = field(pass, "delta", l + 1)[s];
   const terms = next.map((dk, k) => [weightTok(l + 1, k, j, net.weights[l][k][j]), op("·"), neuronSym("δ", l + 1, k, dk)]);
-  return { items: [...lhs, { t: "paren", items: sum(terms) }, op("·"), { t: "sym", base: "g′", sub: "", sup: "", value: gp },
+  return { items: [...lhs, { t: "paren", items: sum(terms) }, op("·"), ...gOf(l, j, gp),
     op("="), num(delta, true)],
   words: `equation 2: moves the error from the inputs of the neurons in layer ${l + 2} back to the output of this neuron` };
 }
@@ -129,13 +134,15 @@ function paramSections(ctx, { layer: l, to: j, from: k }) {
   const grad = isBias ? pass.result.gradients.biases[l - 1][j] : pass.result.gradients.weights[l - 1][j][k];
   const pTok = isBias ? neuronSym("b", l, j) : weightTok(l, j, k);
   const dPar = d({ ...C, base: "∂C" }, { ...pTok, base: "∂" + pTok.base });
-  const term = (i) => (isBias ? [neuronSym("δ", l, j, deltas[i])] : [neuronSym("δ", l, j, deltas[i]), op("·"), neuronSym("a", l - 1, k, prev[i])]);
+  const term = (i) => (isBias ? [neuronSym("δ", l, j, deltas[i])]
+    : [neuronSym("δ", l, j, deltas[i]), op("·"), neuronSym("a", l - 1, k, prev[i])]);
   const value = (i) => (isBias ? deltas[i] : deltas[i] * prev[i]);
   const s = pass.shown;
   const lines = [{ items: [dPar, op("="), ...term(s), op("="), num(value(s))],
     words: isBias ? "equation 3: ∂z/∂b = 1, so the bias's gradient is the neuron's δ"
       : "equation 4: the error of the neuron the weight feeds, times the activation it carries", sample: true }];
-  const sections = [{ title: isBias ? `Bias gradient (sample #${pass.batch.rows[s] + 1})` : `Gradient (sample #${pass.batch.rows[s] + 1})`, lines }];
+  const sampleNo = `(sample #${pass.batch.rows[s] + 1})`;
+  const sections = [{ title: isBias ? `Bias gradient ${sampleNo}` : `Gradient ${sampleNo}`, lines }];
   const batchLines = [];
   const l2 = !isBias && net.l2 > 0;
   if (m > 1) {
@@ -149,18 +156,22 @@ function paramSections(ctx, { layer: l, to: j, from: k }) {
   }
   if (l2) {
     batchLines.push({ items: [text("L2 term"), { t: "sym", base: "λ", sub: "", sup: "", value: net.l2 }, op("/"),
-      { t: "sym", base: "m", sub: "", sup: "", value: m }, op("·"), { ...pTok, value: p }, op("="), num(net.l2 / m * p)], words: "the regularisation term, added separately (biases are not regularised)", l2: true });
+      { t: "sym", base: "m", sub: "", sup: "", value: m }, op("·"), { ...pTok, value: p }, op("="), num(net.l2 / m * p)],
+    words: "the regularisation term, added separately (biases are not regularised)", l2: true });
   }
-  const total = [dPar, op("="), ...(m > 1 ? [text("mean")] : term(s)), ...(l2 ? [op("+"), text("(λ/m) w")] : []), op("="), num(grad, true)];
+  const total = [dPar, op("="), ...(m > 1 ? [text("mean")] : term(s)), ...(l2 ? [op("+"), text("(λ/m) w")] : []),
+    op("="), num(grad, true)];
   batchLines.push({ items: total, words: m > 1 ? "what backprop returns for the batch" : "what backprop returns", total: true });
   sections.push({ title: m > 1 ? `Over the batch (m = ${m})` : "With everything", lines: batchLines });
   const alpha = { t: "sym", base: "α", sub: "", sup: "", value: net.learning_rate };
   const upd = [{ ...pTok, value: p }, op("−"), alpha, op("·"), { ...dPar, value: undefined }, { t: "val", value: grad }, op("=")];
   if (pass.kind === "step" && after) {
     const nw = isBias ? after.biases[l - 1][j] : after.weights[l - 1][j][k];
-    sections.push({ title: "The update (this Step)", lines: [{ items: [...upd, num(nw, true)], words: "a small step against the gradient", update: true }] });
+    sections.push({ title: "The update (this Step)",
+      lines: [{ items: [...upd, num(nw, true)], words: "a small step against the gradient", update: true }] });
   } else {
-    sections.push({ title: "The update", lines: [{ items: [...upd, text("(press Step)")], words: "a small step against the gradient; Step computes the new value" }] });
+    sections.push({ title: "The update", lines: [{ items: [...upd, text("(press Step)")],
+      words: "a small step against the gradient; Step computes the new value" }] });
   }
   if (check) {
     const g = (part) => (isBias ? check[part].biases[l - 1][j] : check[part].weights[l - 1][j][k]);
@@ -218,10 +229,13 @@ function chainSection(ctx, l, j, k) {
     const all = [...factors, ...tail];
     const product = all.reduce((acc, f) => acc * f[1], 1);
     total += product;
-    lines.push({ items: all.flatMap((f, n) => [...(n ? [op("·")] : []), f[0], { t: "val", value: f[1] }]).concat([op("="), num(product)]),
+    const items = all.flatMap((f, n) => [...(n ? [op("·")] : []), f[0], { t: "val", value: f[1] }]);
+    lines.push({ items: [...items, op("="), num(product)],
       factors: all.map((f) => ({ value: f[1], words: f[2] })), chain: true });
   }
-  if (nNext > 1) lines.push({ items: [text(`sum over the ${nNext} neurons of layer ${l + 2}`), op("="), num(total)], chainTotal: true });
+  if (nNext > 1) {
+    lines.push({ items: [text(`sum over the ${nNext} neurons of layer ${l + 2}`), op("="), num(total)], chainTotal: true });
+  }
   return { title: `The chain rule (sample #${pass.batch.rows[s] + 1})`, lines,
     note: elementwise ? "" : `∂C/∂z of layer ${l + 2} is its δ, already the whole chain from the output back to there` };
 }
@@ -230,8 +244,10 @@ function chainSection(ctx, l, j, k) {
 export const agreement = (relErr) => (relErr < 1e-6 ? "ok" : relErr < 1e-3 ? "warn" : "bad");
 
 const REASONS = {
-  sigmoid: "each layer back multiplies δ by σ′(z) ≤ 0.25 (near 0 for saturated neurons), so the layers near the input barely learn",
-  tanh: "each layer back multiplies δ by tanh′(z) = 1 − a², near 0 for saturated neurons, so the layers near the input barely learn",
+  sigmoid: "each layer back multiplies δ by σ′(z) ≤ 0.25 (near 0 for saturated neurons), "
+    + "so the layers near the input barely learn",
+  tanh: "each layer back multiplies δ by tanh′(z) = 1 − a², near 0 for saturated neurons, "
+    + "so the layers near the input barely learn",
   relu: "ReLUs with z ≤ 0 pass no error back (g′ = 0), so the layers near the input barely learn",
   linear: "the weights on the way back are small, so the error shrinks at every layer",
 };

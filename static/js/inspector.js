@@ -42,7 +42,7 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
   const head = h("div", "inspector-head");
   head.append(title, close);
   panel.replaceChildren(head, tabs, body);
-  close.addEventListener("click", () => { setOpen(false); selection = null; view.clearHighlight(); });
+  close.addEventListener("click", () => { setOpen(false); selection = null; view.clearHighlight(); markSelection(); });
 
   function ctx() {
     const pass = state.pass;
@@ -110,7 +110,17 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     window.dispatchEvent(new Event("resize"));   // main.js redraws the network on resize
   }
 
+  /** The inspected neuron or edge keeps a mark in the drawing (it may have been redrawn). */
+  function markSelection() {
+    for (const n of svg.querySelectorAll(".inspected")) n.classList.remove("inspected");
+    if (!selection || panel.hidden) return;
+    const node = selection.kind === "edge" ? view.edgeEl(selection.layer, selection.from, selection.to)
+      : view.neuronEl(selection.layer, selection.neuron);
+    if (node) node.classList.add("inspected");
+  }
+
   function render() {
+    markSelection();
     if (panel.hidden) return;
     title.textContent = tab === "matrix" ? "Matrix view" : selectionTitle();
     for (const b of tabButtons) b.setAttribute("aria-selected", String(b.dataset.tab === tab));
@@ -154,6 +164,7 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     if (check && (!pass || check.rows.join() !== pass.batch.rows.join())) check = null;
     render();
   });
+  state.on("legend", markSelection);   // the drawing was repainted, maybe rebuilt
   state.on("network", (net) => {
     if (!used || net.layer_sizes.join() !== used.layer_sizes.join()) { selection = null; matrixView.reset(); }
     render();

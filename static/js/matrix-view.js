@@ -64,8 +64,10 @@ export function createMatrixView() {
     if (theta.checked) {
       const th = matrix(n, nPrev + 1, (i, k) => (k === 0 ? { value: b[i], ref: { layer: l, neuron: i } }
         : { value: W[i][k - 1], ref: edge(i, k - 1) }));
-      const aOne = matrix(nPrev + 1, 1, (k) => (k === 0 ? { one: true } : { value: aPrev[k - 1], ref: { layer: l - 1, neuron: k - 1 } }));
-      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", [" with "]), m("msub", [m("mi", ["a"]), m("mn", ["0"])]),
+      const aOne = matrix(nPrev + 1, 1, (k) => (k === 0 ? { one: true }
+        : { value: aPrev[k - 1], ref: { layer: l - 1, neuron: k - 1 } }));
+      const a0 = m("msub", [m("mi", ["a"]), m("mn", ["0"])]);
+      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", [" with "]), a0,
         m("mo", ["="]), m("mn", ["1"])],
       [m("mo", ["="]), shaped(th, [n, nPrev + 1]), shaped(aOne, [nPrev + 1, 1])], [m("mo", ["="]), zCol]);
     }
@@ -109,7 +111,10 @@ export function createMatrixView() {
   function draw() {
     out.replaceChildren();
     const c = last;
-    if (!c || !c.pass) { out.appendChild(h("p", "small", "Press Forward (and Backward) first: the matrices hold the shown sample's numbers.")); return; }
+    if (!c || !c.pass) {
+      out.appendChild(h("p", "small", "Press Forward (and Backward) first: the matrices hold the shown sample's numbers."));
+      return;
+    }
     const md = matrixData(c, layer);
     const ui = layer + 1;
     out.appendChild(h("h3", "", `Layer ${ui}: the forward pass`));

@@ -3,17 +3,18 @@
 
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
 const SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-const subs = (s) => s.replace(/[0-9]/g, (d) => SUB[d]);
+const SUB_LETTER = { i: "ᵢ", j: "ⱼ", k: "ₖ", m: "ₘ" };
+const subs = (s) => s.replace(/[0-9ijkm]/g, (d) => SUB_LETTER[d] || SUB[d]);
 const sups = (s) => s.replace(/[0-9]/g, (d) => SUP[d]);
 
 /** "delta_1^(3)" -> "delta₁⁽³⁾", "(y - a)^2" -> "(y - a)²". Text only: the result goes to textContent. */
 export function pretty(text) {
   return String(text)
-    .replace(/_([0-9]+)\^\(([0-9]+)\)/g, (_, i, l) => `${subs(i)}⁽${sups(l)}⁾`)
+    .replace(/\bdelta(?=[_^])/g, "δ")
+    .replace(/_([0-9ijkm]+)\^\(([0-9]+)\)/g, (_, i, l) => `${subs(i)}⁽${sups(l)}⁾`)
     .replace(/\^\(([0-9]+)\)/g, (_, l) => `⁽${sups(l)}⁾`)
-    .replace(/_([0-9]+)/g, (_, i) => subs(i))
-    .replace(/\^2\b/g, "²")
-    .replace(/\bdelta/g, "δ");
+    .replace(/_([0-9ijkm]+)\b/g, (_, i) => subs(i))
+    .replace(/\^2\b/g, "²");
 }
 
 /** A number for people: 4 significant digits, a real minus sign. */
@@ -26,6 +27,7 @@ export function num(v, digits = 4) {
 
 /** A value that may be a vector. */
 export function value(v) {
+  if (Array.isArray(v) && Array.isArray(v[0])) return `[${v.map((row) => `[${row.map((x) => num(x)).join(", ")}]`).join(", ")}]`;
   return Array.isArray(v) ? `(${v.map((x) => num(x)).join(", ")})` : num(v);
 }
 

@@ -70,11 +70,11 @@ function draw(q) {
   view.render();
   const layout = view.layout;
   const overlay = view.overlay();
-  // Every weight printed on its edge (a third of the way along), as on an exam sheet.
+  // Every weight printed on its edge, near its source, as on an exam sheet.
   q.network.weights.forEach((w, l) => w.forEach((row, j) => row.forEach((wjk, k) => {
     const a = layout.neurons[l][k];
     const b = layout.neurons[l + 1][j];
-    const t = 0.28 + 0.1 * (j % 2);
+    const t = 0.18 + 0.3 * (j / Math.max(1, w.length - 1));  // spread the labels leaving one neuron
     svgText(overlay, a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t - 4, num(wjk), "edge-label");
   })));
   // Inputs under the input neurons; given neuron values under their neurons.

@@ -93,6 +93,11 @@ export function createPresets(container, state, { message, go = (url) => window.
   loadLabel.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); file.click(); } });
 
   async function open(doc, what) {
+    const sizes = doc.network && doc.network.layer_sizes;
+    if (!doc.data && Array.isArray(sizes) && !(sizes[0] === 2 && sizes[sizes.length - 1] === 1)) {
+      throw new Error("this file has no \"data\" (inputs and targets), and its network does not fit the "
+        + "page's default XOR data: add the data it was trained on");
+    }
     const imported = await call("POST", "/api/networks/import", doc);
     saveConfig(imported.network.id, configFor(imported));
     const notice = `Loaded ${what}.${doc.description ? " " + pretty(doc.description) : ""}`;
