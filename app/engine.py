@@ -53,7 +53,8 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
 
 
 def _clip(a: Array) -> Array:
-    return np.clip(a, EPS, 1.0 - EPS)
+    # np.clip's own result, without its Python-level dispatch (~3 us a call in a training loop)
+    return np.minimum(np.maximum(a, EPS), 1.0 - EPS)
 
 
 @dataclass(frozen=True)

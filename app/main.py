@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.store.close()
 
-    app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs is served from static/vendor (app.api.pages)
     errors.install(app)
     install_middleware(app, settings)
     for router in ROUTERS:

@@ -89,8 +89,8 @@ def run_grid(repeat: int) -> list[str]:
     import bench_http
 
     g = bench_http.bench_grid(repeat)
-    return [row("4. /forward, 100x100 grid, 2-8-8-1", f"server {g.server_ms:.0f} ms", f"round trip {g.round_trip_ms:.0f} ms",
-                "", f"response {g.response_mb:.1f} MB (a, z, g' of every layer)")]
+    return [row("4. /forward, 100x100 grid, 2-8-8-1", f"server {g.server_ms:.0f} ms",
+                f"round trip {g.round_trip_ms:.0f} ms", "", f"response {g.response_mb:.1f} MB (a, z, g' of every layer)")]
 
 
 def run_page(repeat: int) -> list[str]:
@@ -123,7 +123,7 @@ def main() -> None:
         elif name == "forward":
             rows += run_forward(max(args.repeat // 2, 2), args.seconds)
         elif name == "grid":
-            rows += run_grid(args.repeat)
+            rows += run_grid(args.repeat * 2)
         elif name == "page":
             rows += run_page(max(args.repeat // 2, 1))
         print(rows[-1], file=sys.stderr, flush=True)  # progress, while the rest runs

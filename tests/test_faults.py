@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -89,13 +89,11 @@ def test_concurrent_steps_on_two_workers_lose_nothing(tmp_path: Path) -> None:
     server = Server(tmp_path / "race.sqlite", workers=2).start()
     try:
         net = create(server.url)
-
-        async def hammer() -> list[httpx.Response]:
-            async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=40)) as http:
-                url = f"{server.url}/api/networks/{net['id']}/step"
-                return await asyncio.gather(*(http.post(url, json=XOR) for _ in range(n)))
-
-        responses = asyncio.run(hammer())
+        url = f"{server.url}/api/networks/{net['id']}/step"
+        # threads, not asyncio: a browser test's event loop may be running in this thread
+        with httpx.Client(timeout=60, limits=httpx.Limits(max_connections=40)) as http, \
+                ThreadPoolExecutor(max_workers=40) as pool:
+            responses = list(pool.map(lambda _: http.post(url, json=XOR), range(n)))
         final = httpx.get(f"{server.url}/api/networks/{net['id']}", timeout=10).json()
     finally:
         server.stop()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.store import NetworkNotFound
+from app.store import NetworkNotFound, StoreError
 
 NOT_FOUND = {404: {"description": "no network has this id (never created, deleted, or evicted)"}}
 
@@ -15,6 +17,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NetworkNotFound)
     async def not_found(request: Request, exc: NetworkNotFound) -> JSONResponse:
         return JSONResponse({"detail": f"no network with id {exc.args[0]!r}"}, status_code=404)
+
+    @app.exception_handler(StoreError)
+    async def store_down(request: Request, exc: StoreError) -> JSONResponse:
+        # The reason may name hosts or paths: it goes to the log, not to the client.
+        logging.getLogger("uvicorn.error").error("store unavailable: %s", exc)
+        return JSONResponse({"detail": "the database is unavailable; try again shortly"}, status_code=503)
 
     @app.exception_handler(ValueError)
     async def bad_value(request: Request, exc: ValueError) -> JSONResponse:
