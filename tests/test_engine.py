@@ -13,35 +13,11 @@ import numpy as np
 import pytest
 
 from app import engine
+from reference import numeric_gradient, targets_for
 
 COMBOS = [(h, o, loss) for h, o, loss in itertools.product(
     engine.HIDDEN_ACTIVATIONS, engine.OUTPUT_ACTIVATIONS, engine.LOSSES)
     if engine.LOSSES[loss].output in (None, o) and not (loss == "bce" and o != "sigmoid")]
-
-
-def targets_for(output: str, m: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    if output == "softmax":
-        return np.eye(n)[rng.integers(0, n, m)]
-    if output == "sigmoid":
-        return rng.uniform(0, 1, (m, n))
-    return rng.normal(0, 1, (m, n))
-
-
-def numeric_gradient(net: engine.Net, x: np.ndarray, y: np.ndarray, eps: float = 1e-5) -> list[np.ndarray]:
-    """dC/dp for every parameter by central differences of the full cost (L2 included)."""
-    out = []
-    for p in net.weights + net.biases:
-        g = np.zeros_like(p)
-        for idx in np.ndindex(p.shape):
-            old = p[idx]
-            p[idx] = old + eps
-            up = engine.cost(net, engine.forward(net, x), y)
-            p[idx] = old - eps
-            down = engine.cost(net, engine.forward(net, x), y)
-            p[idx] = old
-            g[idx] = (up - down) / (2 * eps)
-        out.append(g)
-    return out
 
 
 @pytest.mark.parametrize("hidden,output,loss", COMBOS)
@@ -57,7 +33,7 @@ def test_gradients_equal_finite_differences(hidden: str, output: str, loss: str,
     if hidden == "relu":  # keep away from the kink, where no derivative exists
         assert all(np.abs(z).min() > 1e-4 for z in trace.z[1:-1])
     grads = engine.backward(net, trace, y)
-    numeric = numeric_gradient(net, x, y)
+    numeric = [numeric_gradient(net, x, y, p) for p in net.weights + net.biases]
     for g, n in zip(grads.weights + grads.biases, numeric):
         # relative error; below 1e-5 the floor makes it an absolute check of 1e-11 (round-off)
         rel = np.abs(g - n) / np.maximum(np.abs(g) + np.abs(n), 1e-5)

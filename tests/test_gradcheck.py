@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, relative_error
+from reference import targets_for
 
 PAIRS = [("sigmoid", "mse"), ("linear", "mse"), ("softmax", "mse"), ("sigmoid", "bce"),
          ("softmax", "cross_entropy")]
@@ -21,14 +22,6 @@ def create(client: TestClient, **body: object) -> dict:
     r = client.post("/api/networks", json=body)
     assert r.status_code == 201, r.text
     return r.json()
-
-
-def targets_for(output: str, m: int, n: int, rng: np.random.Generator) -> list[list[float]]:
-    if output == "softmax":
-        return np.eye(n)[rng.integers(0, n, m)].tolist()
-    if output == "sigmoid":
-        return rng.uniform(0, 1, (m, n)).tolist()
-    return rng.normal(0, 1, (m, n)).tolist()
 
 
 def flat(values: dict) -> np.ndarray:
@@ -44,7 +37,7 @@ def test_backprop_agrees_with_central_differences(client: TestClient, hidden: st
         net = create(client, layer_sizes=sizes, hidden_activation=hidden, output_activation=output, loss=loss,
                      l2=float(rng.uniform(0.01, 0.5)), seed=seed)
         m = int(rng.integers(1, 6))
-        body = {"inputs": rng.normal(0, 1, (m, sizes[0])).tolist(), "targets": targets_for(output, m, sizes[-1], rng)}
+        body = {"inputs": rng.normal(0, 1, (m, sizes[0])).tolist(), "targets": targets_for(output, m, sizes[-1], rng).tolist()}
         r = client.post(f"/api/networks/{net['id']}/gradient-check", json=body)
         assert r.status_code == 200, r.text
         check = r.json()

@@ -1,7 +1,8 @@
-"""The HTML page."""
+"""The HTML pages: the network page, exam practice, the XOR story, and the API docs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -12,13 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
 
-
-@router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "index.html", {})
+# /docs is Swagger UI from static/vendor, so the docs work offline and under the strict CSP.
+PAGES = {"/": "index.html", "/practice": "practice.html", "/story": "story.html", "/docs": "docs.html"}
 
 
-@router.get("/docs", response_class=HTMLResponse)
-def api_docs(request: Request) -> HTMLResponse:
-    """Swagger UI from static/vendor, so the docs work offline and under the strict CSP."""
-    return templates.TemplateResponse(request, "docs.html", {})
+def _page(template: str) -> Callable[[Request], HTMLResponse]:
+    def render(request: Request) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {})
+    return render
+
+
+for path, template in PAGES.items():
+    router.add_api_route(path, _page(template), methods=["GET"], response_class=HTMLResponse,
+                         name=template.removesuffix(".html"))

@@ -19,10 +19,18 @@ export function createNetworkView(svg, state) {
   let groups = {};
   let painted = new Map();   // layer -> "a" | "delta"
   let features = null;       // [l][j] -> data URL (hidden layers only)
+  // Node references kept from build(): updates while training touch only what changed
+  // (no querySelector per neuron and chunk, no attribute written twice with one value).
+  let neurons = [];          // [l][j] -> {g, body, label, image}
+  let edges = [];            // {g, line, glow, l, from, to}
 
-  const neuronEl = (l, j) => svg.querySelector(`.neuron[data-layer="${l}"][data-neuron="${j}"]`);
+  const neuronEl = (l, j) => (neurons[l] && neurons[l][j] ? neurons[l][j].g : null);
   const edgeEl = (l, from, to) =>
     svg.querySelector(`.edge[data-layer="${l}"][data-from="${from}"][data-to="${to}"]`);
+  /** Write an attribute, a data field or a text only when the value changes. */
+  const setAttr = (node, name, value) => { if (node.getAttribute(name) !== value) node.setAttribute(name, value); };
+  const setData = (node, key, value) => { if (node.dataset[key] !== value) node.dataset[key] = value; };
+  const setText = (node, value) => { if (node.textContent !== value) node.textContent = value; };
 
   function build() {
     const sizes = state.network.layer_sizes;
@@ -45,6 +53,8 @@ export function createNetworkView(svg, state) {
       overlay: el("g", { class: "overlay" }, svg),
     };
     const focusable = layout.legible ? 0 : -1;
+    neurons = sizes.map(() => []);
+    edges = [];
     sizes.forEach((n, l) => {
       const heading = el("text", { x: layout.columns[l], y: 14, class: "layer-heading" }, groups.labels);
       const [name, role] = layerName(l, sizes.length).split(": ");
@@ -59,8 +69,9 @@ export function createNetworkView(svg, state) {
           g.setAttribute("aria-label", `weight ${weightSym(l, j, k)}`);
           const coords = { x1: a.x + layout.r, y1: a.y, x2: b.x - layout.r, y2: b.y };
           if (layout.legible) el("line", { ...coords, class: "edge-hit" }, g);
-          el("line", { ...coords, class: "edge-line" }, g);
-          el("line", { ...coords, class: "edge-glow", "data-layer": l, "data-from": k, "data-to": j }, groups.glow);
+          const line = el("line", { ...coords, class: "edge-line" }, g);
+          const glowLine = el("line", { ...coords, class: "edge-glow", "data-layer": l, "data-from": k, "data-to": j }, groups.glow);
+          edges.push({ g, line, glow: glowLine, l, from: k, to: j });
         }
       }
     });
@@ -70,9 +81,10 @@ export function createNetworkView(svg, state) {
         const g = el("g", { class: "neuron", "data-layer": l, "data-neuron": j, tabindex: focusable,
           transform: `translate(${x} ${y})` }, groups.neurons);
         g.setAttribute("aria-label", `neuron ${sym("a", l, j)}`);
-        el("circle", { r: layout.r, class: "body" }, g);
+        const body = el("circle", { r: layout.r, class: "body" }, g);
+        const label = layout.showValues ? el("text", { y: layout.r + 13, class: "value" }, g) : null;
+        neurons[l][j] = { g, body, label, image: null };
         if (layout.showValues) {
-          el("text", { y: layout.r + 13, class: "value" }, g);
           if (l === 0) {
             const t = el("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
             t.textContent = `x${sub(j + 1)}`;
@@ -89,13 +101,11 @@ export function createNetworkView(svg, state) {
   function renderWeights() {
     const weights = state.network.weights;
     const maxAbs = scaleBound(weights.flat(2));
-    for (const g of svg.querySelectorAll(".edge")) {
-      const w = weights[g.dataset.layer - 1][g.dataset.to][g.dataset.from];
-      const line = g.querySelector(".edge-line");
-      line.setAttribute("stroke-width", edgeWidth(w, maxAbs, layout.legible).toFixed(2));
-      line.classList.toggle("negative", w < 0);
-      line.classList.toggle("positive", w >= 0);
-      g.dataset.w = String(w);
+    for (const { g, line, l, from, to } of edges) {
+      const w = weights[l - 1][to][from];
+      setAttr(line, "stroke-width", edgeWidth(w, maxAbs, layout.legible).toFixed(2));
+      setAttr(line, "class", w < 0 ? "edge-line negative" : "edge-line positive");
+      setData(g, "w", String(w));
     }
   }
 
@@ -110,30 +120,22 @@ export function createNetworkView(svg, state) {
   /** Put the API's numbers on the elements (data-a, data-delta, data-target), full precision. */
   function applyData() {
     const pass = state.pass;
-    for (const g of svg.querySelectorAll(".neuron")) {
-      for (const key of ["a", "z", "gPrime", "delta", "target"]) delete g.dataset[key];
-    }
-    if (!pass) return;
     const sizes = state.network.layer_sizes;
-    const withDelta = pass.kind !== "forward";
+    const withDelta = pass && pass.kind !== "forward";
+    const L = sizes.length - 1;
+    const y = withDelta ? pass.batch.targets[pass.shown] : null;
     sizes.forEach((n, l) => {
-      const a = row("a", l);
-      const z = row("z", l);
-      const gp = row("g_prime", l);
-      const d = withDelta ? row("delta", l) : null;
+      const fields = pass ? { a: row("a", l), z: row("z", l), gPrime: row("g_prime", l),
+        delta: withDelta ? row("delta", l) : null, target: l === L ? y : null } : {};
       for (let j = 0; j < n; j += 1) {
-        const g = neuronEl(l, j);
-        g.dataset.a = String(a[j]);
-        if (z) g.dataset.z = String(z[j]);
-        if (gp) g.dataset.gPrime = String(gp[j]);
-        if (d) g.dataset.delta = String(d[j]);
+        const g = neurons[l][j].g;
+        for (const key of ["a", "z", "gPrime", "delta", "target"]) {
+          const values = fields[key];
+          if (values) setData(g, key, String(values[j]));
+          else if (key in g.dataset) delete g.dataset[key];
+        }
       }
     });
-    if (withDelta) {
-      const L = sizes.length - 1;
-      const y = pass.batch.targets[pass.shown];
-      y.forEach((v, j) => { neuronEl(L, j).dataset.target = String(v); });
-    }
   }
 
   function paintBound(kind) {
@@ -145,33 +147,37 @@ export function createNetworkView(svg, state) {
     return scaleBound(values);
   }
 
-  /** Colour layer l by `kind` ("a" or "delta") and print the numbers. */
-  function paint(l, kind) {
+  /** Colour layer l by `kind` ("a" or "delta") on a scale of ±bound and print the numbers. */
+  function paintLayer(l, kind, bound) {
     painted.set(l, kind);
     const values = row(kind, l);
-    const bound = paintBound(kind);
     const letter = kind === "a" ? "a" : "δ";
     if (!values) return;
     values.forEach((v, j) => {
-      const g = neuronEl(l, j);
-      g.querySelector(".body").style.fill = divergingColor(v, bound);  // CSS beats a fill attribute
-      g.classList.add("lit");
-      const label = g.querySelector(".value");
+      const { g, body, label } = neurons[l][j];
+      const fill = divergingColor(v, bound);
+      if (body.style.fill !== fill) body.style.fill = fill;  // CSS beats a fill attribute
+      if (!g.classList.contains("lit")) g.classList.add("lit");
       if (label) {
-        label.textContent = `${sym(letter, l, j)} ${fmt(v, 3)}`;
-        label.setAttribute("fill", "#111");
+        setText(label, `${sym(letter, l, j)} ${fmt(v, 3)}`);
+        setAttr(label, "fill", "#111");
       }
     });
-    state.emit("legend", { kind, bound });
+  }
+
+  /** Colour layer l by `kind` ("a" or "delta") and print the numbers. */
+  function paint(l, kind) {
+    const bound = paintBound(kind);
+    paintLayer(l, kind, bound);
+    if (row(kind, l)) state.emit("legend", { kind, bound });
   }
 
   function unpaint(l) {
     painted.delete(l);
-    for (const g of svg.querySelectorAll(`.neuron[data-layer="${l}"]`)) {
-      g.querySelector(".body").style.fill = "";
-      g.classList.remove("lit");
-      const label = g.querySelector(".value");
-      if (label) label.textContent = "";
+    for (const { g, body, label } of neurons[l] || []) {
+      if (body.style.fill) body.style.fill = "";
+      if (g.classList.contains("lit")) g.classList.remove("lit");
+      if (label) setText(label, "");
     }
   }
 
@@ -187,29 +193,34 @@ export function createNetworkView(svg, state) {
   /** Edges glow with |dC/dw| of the current pass (backward), layer l only, or off. */
   function glow(l, on) {
     const grads = state.pass && state.pass.result.gradients;
-    for (const line of svg.querySelectorAll(`.edge-glow[data-layer="${l}"]`)) {
-      if (!on || !grads) { line.removeAttribute("stroke-width"); line.classList.remove("on"); continue; }
-      const bound = scaleBound(grads.weights.flat(2));
-      const g = Math.abs(grads.weights[l - 1][line.dataset.to][line.dataset.from]);
+    const bound = on && grads ? scaleBound(grads.weights.flat(2)) : 1;
+    for (const { glow: line, l: layer, from, to } of edges) {
+      if (layer !== l) continue;
+      if (!on || !grads) {
+        if (line.hasAttribute("stroke-width")) line.removeAttribute("stroke-width");
+        if (line.classList.contains("on")) line.classList.remove("on");
+        continue;
+      }
+      const g = Math.abs(grads.weights[l - 1][to][from]);
       line.setAttribute("stroke-width", (2 + 12 * g / bound).toFixed(2));
       line.setAttribute("stroke-opacity", (0.15 + 0.75 * g / bound).toFixed(2));
       line.classList.add("on");
     }
   }
 
+  /** The feature maps inside hidden neurons: one <image> each, kept and given a new href. */
   function renderFeatures() {
-    for (const img of svg.querySelectorAll("image.feature")) img.remove();
-    if (!features || !layout || !layout.legible) return;
-    features.forEach((urls, l) => {
-      if (!urls) return;
-      urls.forEach((url, j) => {
-        const g = neuronEl(l, j);
-        if (!g) return;
-        const s = layout.r * 1.05;  // leaves a ring of the value colour around the feature map
-        el("image", { href: url, x: -s / 2, y: -s / 2, width: s, height: s, class: "feature",
-          "clip-path": "url(#neuron-clip)", preserveAspectRatio: "none" }, g);
-      });
-    });
+    const show = features && layout && layout.legible;
+    neurons.forEach((layer, l) => layer.forEach((n, j) => {
+      const url = show && features[l] ? features[l][j] : null;
+      if (!url) { if (n.image) { n.image.remove(); n.image = null; } return; }
+      const s = layout.r * 1.05;  // leaves a ring of the value colour around the feature map
+      if (!n.image) {
+        n.image = el("image", { x: -s / 2, y: -s / 2, width: s, height: s, class: "feature",
+          "clip-path": "url(#neuron-clip)", preserveAspectRatio: "none" }, n.g);
+      }
+      setAttr(n.image, "href", url);
+    }));
   }
 
   return {
@@ -230,11 +241,13 @@ export function createNetworkView(svg, state) {
       if (!state.pass) { this.clearValues(); return; }
       if (!paintAll) return;
       const kind = state.pass.kind === "forward" ? "a" : "delta";
-      paint(0, "a");  // the input has no delta: it keeps its a = x
+      const bound = paintBound(kind);
+      paintLayer(0, "a", kind === "a" ? bound : paintBound("a"));  // the input has no delta: it keeps its a = x
       for (let l = 1; l < state.network.layer_sizes.length; l += 1) {
-        paint(l, kind);
+        paintLayer(l, kind, bound);
         glow(l, kind === "delta");
       }
+      state.emit("legend", { kind, bound });   // once, not once per layer
     },
     paint,
     unpaint,
@@ -245,7 +258,7 @@ export function createNetworkView(svg, state) {
     },
     setFeatures(next) { features = next; renderFeatures(); },
     renderTargets,
-    reset() { sizesKey = ""; features = null; svg.replaceChildren(); },
+    reset() { sizesKey = ""; features = null; neurons = []; edges = []; svg.replaceChildren(); },
     highlight({ layer, neuron }) {
       const g = neuronEl(layer, neuron);
       if (g) g.classList.add("highlight");
