@@ -44,16 +44,19 @@ def encode(net: Net) -> tuple[str, bytes]:
     return json.dumps(meta), blob
 
 
-def decode(meta: str, blob: bytes) -> Net:
+def decode(meta: str, blob: bytes, shared: bool = False) -> Net:
+    """shared: read-only views of the blob (for the cache: whoever changes a cached network
+    in place gets an error, not a silent change seen by other requests); else own copies."""
     info = json.loads(meta)
     sizes: list[int] = info["layer_sizes"]
-    flat = np.frombuffer(blob, dtype="<f8")
+    flat = np.frombuffer(blob, dtype="<f8")  # read-only, as np.frombuffer of bytes is
+    own = (lambda v: v) if shared else np.copy
     weights, biases, at = [], [], 0
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        weights.append(flat[at:at + n_in * n_out].reshape(n_out, n_in).copy())
+        weights.append(own(flat[at:at + n_in * n_out].reshape(n_out, n_in)))
         at += n_in * n_out
     for n_out in sizes[1:]:
-        biases.append(flat[at:at + n_out].copy())
+        biases.append(own(flat[at:at + n_out]))
         at += n_out
     return Net(weights=weights, biases=biases, **info)
 
@@ -68,6 +71,11 @@ class Store(ABC):
     @abstractmethod
     def get(self, net_id: str) -> Net:
         """The network, or NetworkNotFound."""
+
+    def peek(self, net_id: str) -> Net | None:
+        """The network if it can be had without waiting on a lock or the network, else None
+        (then call get in a worker thread). For tiny requests answered on the event loop."""
+        return None
 
     @abstractmethod
     def update(self, net_id: str, fn: Callable[[Net], tuple[Net, T]]) -> T:
@@ -94,6 +102,9 @@ CREATE TABLE IF NOT EXISTS networks (
     last_used REAL NOT NULL
 )
 """
+READ = ("SELECT version, last_used, CASE WHEN version = ?1 THEN NULL ELSE meta END, "
+        "CASE WHEN version = ?1 THEN NULL ELSE params END FROM networks WHERE id = ?2")
+CACHE_BYTES = 32 * 2**20  # parameters kept decoded per process (32 MiB: 4 million float64)
 
 
 class SQLiteStore(Store):
@@ -104,6 +115,12 @@ class SQLiteStore(Store):
         self.max_networks = max_networks
         self.touch_interval = touch_interval  # reads refresh last_used at most this often
         self._local = threading.local()
+        # Decoded networks by id: (version, Net, bytes). `version` grows with every update in any
+        # process, so one indexed read of it tells whether the copy is current.
+        self._cache: dict[str, tuple[int, Net, int]] = {}
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
+        self.wal = True  # set per connection below: readers never wait for writers in WAL mode
         folder = os.path.dirname(os.path.abspath(path))
         try:
             os.makedirs(folder, exist_ok=True)
@@ -117,7 +134,8 @@ class SQLiteStore(Store):
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self.wal = self.wal and str(mode).lower() == "wal"  # e.g. no shared memory: rollback journal
             # NORMAL in WAL mode survives a killed process (not a power cut) and is much faster.
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=60000")
@@ -141,14 +159,53 @@ class SQLiteStore(Store):
         return net_id
 
     def get(self, net_id: str) -> Net:
+        net = self._read(net_id, may_wait=True)
+        assert net is not None
+        return net
+
+    def peek(self, net_id: str) -> Net | None:
+        # A WAL read never waits for a writer (a long /train in another worker); a read
+        # that is due to refresh last_used would, so it is left to get().
+        return self._read(net_id, may_wait=False) if self.wal else None
+
+    def _read(self, net_id: str, may_wait: bool) -> Net | None:
         db = self._conn()
-        row = db.execute("SELECT meta, params, last_used FROM networks WHERE id = ?", (net_id,)).fetchone()
+        cached = self._cache.get(net_id)
+        # One statement: the parameters only if the cached copy is missing or stale.
+        row = db.execute(READ, (cached[0] if cached else -1, net_id)).fetchone()
         if row is None:
+            self._forget(net_id)
             raise NetworkNotFound(net_id)
+        version, last_used, meta, blob = row
         now = time.time()
-        if now - row[2] >= self.touch_interval:
+        if now - last_used >= self.touch_interval:
+            if not may_wait:
+                return None
             db.execute("UPDATE networks SET last_used = ? WHERE id = ?", (now, net_id))
-        return decode(row[0], row[1])
+        if meta is None and cached is not None:
+            return cached[1]
+        net = decode(meta, blob, shared=True)
+        self._remember(net_id, version, net, len(blob))
+        return net
+
+    def _remember(self, net_id: str, version: int, net: Net, size: int) -> None:
+        if size > CACHE_BYTES // 8:
+            return  # a huge network would push out many small ones; it is read rarely anyway
+        with self._cache_lock:
+            self._forget_locked(net_id)
+            self._cache[net_id] = (version, net, size)
+            self._cache_bytes += size
+            while self._cache_bytes > CACHE_BYTES:  # oldest entry first
+                self._forget_locked(next(iter(self._cache)))
+
+    def _forget(self, net_id: str) -> None:
+        with self._cache_lock:
+            self._forget_locked(net_id)
+
+    def _forget_locked(self, net_id: str) -> None:
+        old = self._cache.pop(net_id, None)
+        if old is not None:
+            self._cache_bytes -= old[2]
 
     def update(self, net_id: str, fn: Callable[[Net], tuple[Net, T]]) -> T:
         with self._tx(immediate=True) as db:  # the write lock is held from the read on
@@ -165,6 +222,7 @@ class SQLiteStore(Store):
         with self._tx(immediate=True) as db:
             if db.execute("DELETE FROM networks WHERE id = ?", (net_id,)).rowcount == 0:
                 raise NetworkNotFound(net_id)
+        self._forget(net_id)
 
     def count(self) -> int:
         return int(self._conn().execute("SELECT COUNT(*) FROM networks").fetchone()[0])

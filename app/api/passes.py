@@ -14,6 +14,10 @@ from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, to_array, trace_json)
+from app.store import Store
+
+# Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
+INLINE_WORK = 20_000
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
 
@@ -39,11 +43,21 @@ async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
     return Response(await run_in_threadpool(run), media_type="application/json")
 
 
+async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], bytes]) -> Response:
+    """A pass that changes nothing. A small one runs right here on the event loop when the
+    store can give the network without waiting (a cached copy, checked by one WAL read that
+    no writer can block): the thread hop would cost more than the pass (README,
+    performance). Anything larger, or a read that might wait, goes to a worker thread."""
+    net = store.peek(network_id)
+    if net is not None and m * sum(w.size for w in net.weights) <= INLINE_WORK:
+        return Response(compute(net), media_type="application/json")
+    return await in_thread(lambda: compute(store.get(network_id)))
+
+
 @router.post("/forward", response_model=ForwardResult)
 async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    def work() -> bytes:
-        net = store.get(network_id)
+    def compute(net: engine.Net) -> bytes:
         check_trace_size(net, len(body.inputs))
         trace = engine.forward(net, to_array(body.inputs))
         if body.targets is None:
@@ -52,19 +66,18 @@ async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) 
         engine.check_batch(net, trace.a[0], y)
         return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
 
-    return await in_thread(work)
+    return await read_only_pass(store, network_id, len(body.inputs), compute)
 
 
 @router.post("/backward", response_model=BackwardResult)
 async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    def work() -> bytes:
-        net = store.get(network_id)
+    def compute(net: engine.Net) -> bytes:
         check_trace_size(net, len(body.inputs))
         trace = engine.forward(net, to_array(body.inputs))
         return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
 
-    return await in_thread(work)
+    return await read_only_pass(store, network_id, len(body.inputs), compute)
 
 
 @router.post("/step", response_model=StepResult)

@@ -5,6 +5,9 @@ import * as api from "./api.js";
 import { batchFor, trainBatchSize } from "./data.js";
 import { saveConfig, writeUrl } from "./url-state.js";
 
+const SURFACE_EVERY_MS = 600;   // while training, the decision surface follows at most this often
+const GRID_CHUNK = 300;   // grid points per /forward call: each reply parses in a few ms, not one long task
+
 export const DEFAULT_ARCH = { hidden: [4], hidden_activation: "sigmoid", output_activation: "sigmoid", loss: "mse" };
 
 export function createController(state, views) {
@@ -47,8 +50,14 @@ export function createController(state, views) {
   async function refreshSurface() {
     if (!surface.applies()) { surface.reset(); view.setFeatures(null); return; }
     const grid = surface.grid();
-    const res = await api.forward(state.network.id, grid.points);
-    view.setFeatures(surface.render(grid, res));
+    const id = state.network.id;
+    const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
+    for (let i = 0; i < grid.points.length; i += GRID_CHUNK) {
+      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK));
+      part.layers.forEach((layer, l) => { for (const row of layer.a) layers[l].a.push(row); });
+    }
+    if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows
+    view.setFeatures(surface.render(grid, { layers }));
     surfaceAt = performance.now();
   }
 
@@ -184,16 +193,18 @@ export function createController(state, views) {
     const per = res.costs.length ? (res.network.steps - before) / res.costs.length : 0;
     res.costs.forEach((cost, e) => state.history.push({ x: Math.round(before + (e + 1) * per), cost }));
     if (state.history.length > 20000) state.history = state.history.filter((_, i) => i % 2 === 0);
+    // Fetch the shown pass first, then change the drawing once: one repaint per chunk.
+    const batch = currentBatch();
+    const pass = await api.forward(res.network.id, batch.inputs, batch.targets);
     state.network = res.network;
     state.emit("network", res.network);
     view.render();
     costChart.render();
-    const batch = currentBatch();
-    setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch);
+    setPass("forward", pass, batch);
     view.showPass();
     tooltip.render();
     readout.render();
-    if (performance.now() - surfaceAt > 400) await refreshSurface();
+    if (performance.now() - surfaceAt > SURFACE_EVERY_MS) await refreshSurface();
     if (res.stopped) { notify(`Training stopped: ${res.stopped}`); return false; }
     return res.costs.length === epochs;
   }

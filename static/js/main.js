@@ -76,7 +76,9 @@ $("message-close").addEventListener("click", () => { $("message").hidden = true;
 let busyTimer = null;
 api.onBusy((busy) => {
   clearTimeout(busyTimer);
-  if (busy) busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300);  // only slow calls
+  // Only slow calls, and not while training (the epoch counter shows progress; a flickering
+  // notice would re-lay out the toolbar every chunk).
+  if (busy && !state.training) busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300);
   else $("busy").hidden = true;
 });
 
@@ -93,6 +95,7 @@ function run(action) {
 let trainLoop = null;
 function setTraining(on) {
   state.set("training", { training: on });
+  document.body.classList.toggle("training", on);   // CSS: no fill transitions while training
   trainButton.textContent = on ? "Pause" : "Train";
   trainButton.setAttribute("aria-pressed", on ? "true" : "false");
   for (const b of buttons) if (b !== trainButton) b.disabled = on;

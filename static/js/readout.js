@@ -50,7 +50,12 @@ export function createReadout(readout, legend, hint, buttons, state) {
     for (const b of buttons) b.classList.toggle("suggested", b.dataset.action === next);
   }
 
+  let legendKey = null;   // what the legend shows now: rebuilt only when it changes
+
   function renderLegend(info) {
+    const key0 = info ? `${info.kind} ${fmt(info.bound, 3)}` : "";
+    if (key0 === legendKey) return;
+    legendKey = key0;
     legend.replaceChildren();
     const key = document.createElement("div");
     key.className = "edge-key";
@@ -72,5 +77,5 @@ export function createReadout(readout, legend, hint, buttons, state) {
 
   state.on("legend", renderLegend);
   renderLegend(null);
-  return { render, renderHint, reset() { readout.replaceChildren(); renderLegend(null); } };
+  return { render, renderHint, reset() { readout.replaceChildren(); legendKey = null; renderLegend(null); } };
 }

@@ -14,15 +14,23 @@ function scaleFor(activation, values) {
   return [0, m || 1];
 }
 
+// One ImageData per grid size, reused: a refresh while training allocates no pixel buffers.
+const images = new Map();
+
 function toImage(canvas, values, n, [centre, half]) {
-  canvas.width = n;
-  canvas.height = n;
+  if (canvas.width !== n) canvas.width = n;
+  if (canvas.height !== n) canvas.height = n;
   const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(n, n);
-  values.forEach((v, i) => {
-    const [r, g, b] = divergingRGB(v - centre, half);
-    img.data.set([r, g, b, 255], i * 4);
-  });
+  if (!images.has(n)) images.set(n, ctx.createImageData(n, n));
+  const img = images.get(n);
+  const px = img.data;
+  for (let i = 0; i < values.length; i += 1) {
+    const [r, g, b] = divergingRGB(values[i] - centre, half);
+    px[i * 4] = r;
+    px[i * 4 + 1] = g;
+    px[i * 4 + 2] = b;
+    px[i * 4 + 3] = 255;
+  }
   ctx.putImageData(img, 0, 0);
 }
 
