@@ -3,9 +3,11 @@ in headless Chromium (Playwright driving Debian's /usr/bin/chromium).
 
 requestAnimationFrame timestamps give the frame rate, the longest and the 95th-percentile
 frame; a PerformanceObserver counts long tasks (> 50 ms). Both are installed before the
-page's own scripts run. The buttons are found by their accessible names, the network
-through the URL. Proof that the page is really working while measured: the weight updates
-made on the server, and how often the shown batch cost (#batch-cost) changed on the page.
+page's own scripts run. Chromium's own counters (CDP Performance.getMetrics) give the main
+thread's busy time per second, less sensitive to a loaded machine than the fps. The
+buttons are found by their accessible names, the network through the URL. Proof that the
+page really works while measured: the weight updates made on the server, and how often the
+shown batch cost (#batch-cost) changed on the page.
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ class PageResult:
     note: str
 
 
+def main_thread(cdp) -> dict[str, float]:  # noqa: ANN001 - playwright CDPSession
+    """Chromium's cumulative main-thread times in seconds (CDP Performance.getMetrics)."""
+    keys = ("TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {k: metrics.get(k, 0.0) for k in keys}
+
+
 def measure(page, url: str, net_id: str, seconds: float) -> PageResult:  # noqa: ANN001 - playwright Page
     page.goto(f"{url}/?network={net_id}&data=circle&n=200")
     button = {name: page.get_by_role("button", name=name, exact=True) for name in BUTTONS}
@@ -72,9 +81,13 @@ def measure(page, url: str, net_id: str, seconds: float) -> PageResult:  # noqa:
         said = alert.inner_text() if alert.count() and alert.is_visible() else "no message shown"
         return PageResult(0, 0, 0, 0, 0, 0, f"Train did not become Pause within 30 s ({said})")
     page.wait_for_timeout(500)  # the first chunk is on its way
+    cdp = page.context.new_cdp_session(page)  # main-thread busy time (tasks, script, style, layout)
+    cdp.send("Performance.enable")
+    busy0 = main_thread(cdp)
     page.evaluate("window.__bench.on = true")
     page.wait_for_timeout(seconds * 1000)
     data = page.evaluate("(() => { window.__bench.on = false; return window.__bench; })()")
+    busy = {k: (v - busy0[k]) / seconds * 1000 for k, v in main_thread(cdp).items()}  # ms per second
     pause.click()
     note = "Forward, Backward, Step, Train/Pause clicked by name"
     steps = httpx.get(f"{url}/api/networks/{net_id}").json()["steps"] - steps_before
@@ -83,6 +96,8 @@ def measure(page, url: str, net_id: str, seconds: float) -> PageResult:  # noqa:
     p95 = gaps[int(0.95 * (len(gaps) - 1))] if gaps else 0.0
     fps = (len(frames) - 1) / ((frames[-1] - frames[0]) / 1000) if len(frames) > 1 else 0.0
     long = sorted((d for d in data["long"] if d > 50), reverse=True)
+    note += "; main thread busy {:.0f} ms/s (script {:.0f}, style+layout {:.0f})".format(
+        busy["TaskDuration"], busy["ScriptDuration"], busy["RecalcStyleDuration"] + busy["LayoutDuration"])
     if long:
         note += "; long tasks (ms): " + ", ".join(f"{d:.0f}" for d in long[:6])
     return PageResult(fps, max(gaps, default=0.0), p95, len(long), steps, data["redraws"], note)
