@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api import ROUTERS, errors
+from app.api.fastpath import FastPasses
 from app.api.pages import ROOT
 from app.config import Settings, get_settings
 from app.middleware import install_middleware
@@ -22,7 +23,8 @@ DESCRIPTION = """Backprop Lab's engine: a numpy multilayer perceptron in the lec
 Layers are numbered 0..L here (0 = input); the page numbers them 1..L+1 as the lecture does."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, fast_passes: bool = True) -> FastAPI:
+    """fast_passes=False leaves out app.api.fastpath: every request through FastAPI's routes."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # /docs is served from static/vendor (app.api.pages)
     errors.install(app)
+    if fast_passes:
+        app.add_middleware(FastPasses)  # first, so innermost: inside every security layer
     install_middleware(app, settings)
     for router in ROUTERS:
         app.include_router(router)

@@ -49,35 +49,44 @@ async def read_only_pass(store: Store, network_id: str, m: int, compute: Callabl
     no writer can block): the thread hop would cost more than the pass (README,
     performance). Anything larger, or a read that might wait, goes to a worker thread."""
     net = store.peek(network_id)
-    if net is not None and m * sum(w.size for w in net.weights) <= INLINE_WORK:
+    if net is not None and inline(net, m):
         return Response(compute(net), media_type="application/json")
     return await in_thread(lambda: compute(store.get(network_id)))
+
+
+def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
+    """The body of a /forward answer (also served by app.fastpath)."""
+    check_trace_size(net, len(body.inputs))
+    trace = engine.forward(net, to_array(body.inputs))
+    if body.targets is None:
+        return trace_json(net, trace)
+    y = to_array(body.targets)
+    engine.check_batch(net, trace.a[0], y)
+    return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
+
+
+def backward_json(net: engine.Net, body: BackwardRequest) -> bytes:
+    """The body of a /backward answer (also served by app.fastpath)."""
+    check_trace_size(net, len(body.inputs))
+    trace = engine.forward(net, to_array(body.inputs))
+    return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
+
+
+def inline(net: engine.Net, m: int) -> bool:
+    """Small enough to compute on the event loop (~0.1 ms of numpy at most)."""
+    return m * sum(w.size for w in net.weights) <= INLINE_WORK
 
 
 @router.post("/forward", response_model=ForwardResult)
 async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    def compute(net: engine.Net) -> bytes:
-        check_trace_size(net, len(body.inputs))
-        trace = engine.forward(net, to_array(body.inputs))
-        if body.targets is None:
-            return trace_json(net, trace)
-        y = to_array(body.targets)
-        engine.check_batch(net, trace.a[0], y)
-        return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
-
-    return await read_only_pass(store, network_id, len(body.inputs), compute)
+    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_json(net, body))
 
 
 @router.post("/backward", response_model=BackwardResult)
 async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    def compute(net: engine.Net) -> bytes:
-        check_trace_size(net, len(body.inputs))
-        trace = engine.forward(net, to_array(body.inputs))
-        return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
-
-    return await read_only_pass(store, network_id, len(body.inputs), compute)
+    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_json(net, body))
 
 
 @router.post("/step", response_model=StepResult)

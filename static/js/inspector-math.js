@@ -1,18 +1,19 @@
 // Pure: the derivations the inspector typesets, built from API results. No DOM here.
 //
-// A derivation is a list of sections {title, lines}; a line is {items, words?, note?};
-// items are tokens: {t: "sym", base, sub, sup, value?, ref?}, {t: "op", v}, {t: "num", value,
-// api?}, {t: "text", v}, {t: "paren", items}. ref = {layer, neuron} or {layer, from, to}
-// (API numbering, layer 0 = input); sub/sup are printed in the lecture's (from 1).
+// A derivation is a list of sections {title, lines}; a line is {items, words?, note?}; items
+// are the tokens of tokens.js.
 // ctx = {net: the network the pass used, pass: {kind, result, batch, shown}, after: the
 // network after a Step or null, check: a /gradient-check result or null}.
 
 import { weightSym } from "./format.js";
+import { C, d, neuronSym, num, op, partial, sum, text, weightTok } from "./tokens.js";
 
 export const G_NAMES = { sigmoid: "σ", tanh: "tanh", relu: "ReLU", linear: "id", softmax: "softmax" };
+// Kept short: a long text in a MathML line overflows the panel (it cannot wrap).
+const NOTES = { sigmoid: "σ′(z) ≤ 0.25 for every z", softmax: "for softmax, g′ is the diagonal of its Jacobian" };
 const G_PRIME = {
   sigmoid: "σ(z)(1 − σ(z)) = a(1 − a)", tanh: "1 − tanh²(z) = 1 − a²", relu: "1 if z > 0, else 0",
-  linear: "1", softmax: "a(1 − a) (the diagonal of the softmax Jacobian)",
+  linear: "1", softmax: "a(1 − a)",
 };
 // The lecture's sentence "in words" for each factor of the chain.
 export const WORDS = [
@@ -22,32 +23,12 @@ export const WORDS = [
   "how the hidden activation depends on its weighted input",
   "how that weighted input depends on the weight",
 ];
-const MAX_TERMS = 10;   // longer sums print their first terms, "…", and the result
-
-const idx = (...n) => n.map((v) => v + 1).join(n.some((v) => v >= 9) ? "," : "");
-export const neuronSym = (base, l, j, value) => ({ t: "sym", base, sub: idx(j), sup: String(l + 1), value,
-  ref: { layer: l, neuron: j } });
-export const weightTok = (l, j, k, value) => ({ t: "sym", base: "w", sub: idx(j, k), sup: String(l + 1), value,
-  ref: { layer: l, from: k, to: j } });
-const op = (v) => ({ t: "op", v });
-const num = (value, api = false) => ({ t: "num", value, api });
-const text = (v) => ({ t: "text", v });
-const d = (top, bottom) => ({ t: "frac", num: [top], den: [bottom] });
-const partial = (a, b) => d({ ...a, t: "sym", base: "∂" + a.base, value: undefined },
-  { ...b, base: "∂" + b.base, value: undefined });
-const C = { t: "sym", base: "C", sub: "", sup: "" };
-
-/** a + b + c ... with at most MAX_TERMS terms shown. */
-function sum(terms) {
-  const shown = terms.length > MAX_TERMS ? [...terms.slice(0, MAX_TERMS - 1), [text("…")]] : terms;
-  return shown.flatMap((t, i) => (i ? [...(i % 3 ? [] : [{ t: "br" }]), op("+"), ...t] : t));
-}
 
 const field = (pass, f, l) => pass.result.layers[l][f];
 const outputShortcut = (net) => (net.loss === "bce" && net.output_activation === "sigmoid")
   || (net.loss === "cross_entropy" && net.output_activation === "softmax");
 
-/** dC_i/da_j^(L) for one sample (before the 1/m), for an elementwise output layer. */
+/** g_j = dC_i/da_j^(L) for one sample (before the 1/m). */
 export function costGradA(loss, a, y) {
   if (loss === "mse") return a - y;
   if (loss === "bce") return (a - y) / (a * (1 - a));
@@ -79,14 +60,14 @@ export function neuronDerivation(ctx, l, j) {
     { items: [neuronSym("a", l, j), op("="), text(G_NAMES[act]), { t: "paren", items: [neuronSym("z", l, j, z)] },
       op("="), num(a[j], true)] },
     { items: [{ t: "sym", base: "g′", sub: "", sup: "" }, { t: "paren", items: [neuronSym("z", l, j, z)] }, op("="),
-      text(G_PRIME[act]), op("="), num(gp, true)], note: act === "sigmoid" ? "σ′(z) ≤ 0.25 for every z" : undefined },
+      text(G_PRIME[act]), op("="), num(gp, true)], note: NOTES[act] },
   ] }];
   if (pass.kind === "forward") {
     sections.push({ title: "Error δ", lines: [{ items: [text("press Backward for δ")] }] });
     return sections;
   }
   const delta = field(pass, "delta", l)[s][j];
-  sections.push({ title: "Error δ = ∂C/∂z", lines: [deltaLine(ctx, l, j, delta, gp)] });
+  sections.push({ title: "Error δ = ∂C/∂z", lines: [deltaLine(ctx, l, j, delta, gp)].flat() });
   sections.push(...paramSections(ctx, { layer: l, to: j, from: null }));
   return sections;
 }
@@ -94,6 +75,7 @@ export function neuronDerivation(ctx, l, j) {
 /** g′(z_j^(l)) with its value under it. */
 const gOf = (l, j, gp) => [text("g′"), { t: "paren", items: [neuronSym("z", l, j)] }, { t: "val", value: gp }];
 
+/** The line (or, for a coupled softmax output, the lines) of the neuron's δ. */
 function deltaLine(ctx, l, j, delta, gp) {
   const { net, pass } = ctx;
   const s = pass.shown;
@@ -107,11 +89,7 @@ function deltaLine(ctx, l, j, delta, gp) {
       return { items: [...lhs, ...diff, op("="), num(delta, true)],
         words: "equation 1 for cross-entropy: the derivative of the loss and of the output activation cancel to a − y" };
     }
-    if (net.output_activation === "softmax") {
-      const coupled = { t: "paren", items: [text("g"), op("−"), text("∑ₖ gₖ aₖ")] };
-      return { items: [...lhs, neuronSym("a", l, j, a), op("·"), coupled, op("="), num(delta, true)],
-        words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" };
-    }
+    if (net.output_activation === "softmax") return softmaxDeltaLines(ctx, l, j, delta);
     return { items: [...lhs, { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
       op("="), num(delta, true)], words: "equation 1: how wrong the output is, times how fast it moves with z",
     note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" };
@@ -121,6 +99,29 @@ function deltaLine(ctx, l, j, delta, gp) {
   return { items: [...lhs, { t: "paren", items: sum(terms) }, op("·"), ...gOf(l, j, gp),
     op("="), num(delta, true)],
   words: `equation 2: moves the error from the inputs of the neurons in layer ${l + 2} back to the output of this neuron` };
+}
+
+/** Equation 1 for a softmax output whose loss does not cancel (MSE): δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ). */
+function softmaxDeltaLines(ctx, l, j, delta) {
+  const { net, pass } = ctx;
+  const [a, y] = [field(pass, "a", l)[pass.shown], pass.batch.targets[pass.shown]];
+  const g = a.map((ak, k) => costGradA(net.loss, ak, y[k]));
+  const dot = g.reduce((acc, gk, k) => acc + gk * a[k], 0);
+  const gSym = (k, value) => ({ ...neuronSym("g", l, k, value), sup: "" });
+  const sumK = { t: "group", items: [text("∑ₖ"), { t: "sym", base: "g", sub: "k", sup: "" },
+    { t: "sym", base: "a", sub: "k", sup: String(l + 1) }] };
+  const aMinusY = net.loss === "mse" ? [neuronSym("a", l, j, a[j]), op("−"), neuronSym("y", l, j, y[j]), op("=")] : [];
+  const terms = a.map((ak, k) => [gSym(k, g[k]), op("·"), neuronSym("a", l, k, ak)]);
+  return [
+    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), ...aMinusY, num(g[j])],
+      words: "how the cost depends on this output's activation",
+      note: net.loss === "mse" ? "the slide's y − a has the opposite sign: ∂C/∂a = a − y" : undefined },
+    { items: [sumK, op("="), ...sum(terms), { t: "br" }, op("="), num(dot)],
+      words: `every output's g weighted by its activation, over the ${a.length} outputs` },
+    { items: [neuronSym("δ", l, j), op("="), neuronSym("a", l, j, a[j]), op("·"),
+      { t: "paren", items: [gSym(j, g[j]), op("−"), sumK, { t: "val", value: dot }] }, op("="), num(delta, true)],
+    words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" },
+  ];
 }
 
 /** Equation 3 or 4 over the batch, L2, the update, the gradient check. from = null: bias. */
@@ -236,8 +237,11 @@ function chainSection(ctx, l, j, k) {
   if (nNext > 1) {
     lines.push({ items: [text(`sum over the ${nNext} neurons of layer ${l + 2}`), op("="), num(total)], chainTotal: true });
   }
-  return { title: `The chain rule (sample #${pass.batch.rows[s] + 1})`, lines,
-    note: elementwise ? "" : `∂C/∂z of layer ${l + 2} is its δ, already the whole chain from the output back to there` };
+  const softmaxOut = l + 1 === L && net.output_activation === "softmax";
+  const note = softmaxOut ? `the softmax couples the outputs (each zᵢ moves every a), so the chain goes through the output's `
+    + `δᵢ = ∂C/∂zᵢ = ${outputShortcut(net) ? "aᵢ − yᵢ" : "aᵢ (gᵢ − ∑ₖ gₖ aₖ)"}, not through ∂C/∂aᵢ · ∂aᵢ/∂zᵢ alone`
+    : `∂C/∂z of layer ${l + 2} is its δ, already the whole chain from the output back to there`;
+  return { title: `The chain rule (sample #${pass.batch.rows[s] + 1})`, lines, note: elementwise ? "" : note };
 }
 
 /** Agreement of one gradient-check entry: "ok" (< 1e-6), "warn" (< 1e-3) or "bad". */

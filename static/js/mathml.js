@@ -1,5 +1,5 @@
 // MathML Core built with DOM calls (no markup strings, no inline styles: the CSP allows
-// neither). Tokens come from inspector-math.js; every number keeps its full precision in
+// neither). Tokens are those of tokens.js; every number keeps its full precision in
 // data-value, and every symbol of the drawing carries data-ref for two-way highlighting.
 
 import { fmt } from "./format.js";
@@ -53,6 +53,7 @@ function tokenNode(tok) {
     case "num": return numberNode(tok.value, tok.api ? "num api" : "num");
     case "text": return leaf("mtext", tok.v);
     case "paren": return m("mrow", [leaf("mo", "("), ...row(tok.items), leaf("mo", ")")]);
+    case "group": return m("mrow", row(tok.items));   // one node, e.g. to print a value under it
     case "frac": return m("mfrac", [m("mrow", row(tok.num)), m("mrow", row(tok.den))]);
     default: return leaf("mtext", "");
   }
