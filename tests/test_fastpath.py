@@ -160,6 +160,20 @@ def test_a_store_override_with_arguments_goes_to_the_route(apps: tuple[FastAPI, 
     assert behind.bodies == [body, body]
 
 
+@pytest.mark.parametrize("headers", [
+    [("content-type", "text/plain"), ("content-type", "application/json")],  # the first one counts
+    [("content-type", "application/json"), ("content-type", "text/plain")],
+    [("content-type", "application/json; charset=utf-8")],
+    [("content-type", "application/merge-patch+json")],
+])
+def test_content_types_as_the_route_reads_them(apps: tuple[FastAPI, FastAPI, str], headers: list) -> None:
+    fast, slow, net_id = apps
+    path, body = f"/api/networks/{net_id}/forward", b'{"inputs": [[0.5, 1]]}'
+    got = TestClient(fast).post(path, content=body, headers=headers)
+    want = TestClient(slow).post(path, content=body, headers=headers)
+    assert (got.status_code, got.content) == (want.status_code, want.content)
+
+
 number = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**20, 10**20), st.booleans(),
                    st.none(), st.text(max_size=3))
 row = st.lists(number, max_size=3) | st.lists(st.floats(-5, 5), min_size=2, max_size=2)

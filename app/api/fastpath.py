@@ -44,8 +44,9 @@ class FastPasses:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = PATH.fullmatch(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
-        headers = dict(scope["headers"]) if match else {}
-        # Only a body of known length (BodyLimit, outside, has bounded it) of plain JSON.
+        # Only a body of known length (BodyLimit, outside, has bounded it) of plain JSON. The
+        # first Content-Type counts, as in Starlette; dict() would keep the last.
+        headers = dict(reversed(scope["headers"])) if match else {}
         if not match or b"content-length" not in headers or headers.get(b"content-type", b"").split(b";")[0] != JSON:
             await self.app(scope, receive, send)
             return
