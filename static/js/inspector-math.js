@@ -101,7 +101,8 @@ function deltaLine(ctx, l, j, delta, gp) {
   words: `equation 2: moves the error from the inputs of the neurons in layer ${l + 2} back to the output of this neuron` };
 }
 
-/** Equation 1 for a softmax output whose loss does not cancel (MSE): δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ). */
+/** Equation 1 for a softmax output with MSE (the only loss besides cross-entropy a softmax
+ * output may have): δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ), g = a − y. */
 function softmaxDeltaLines(ctx, l, j, delta) {
   const { net, pass } = ctx;
   const [a, y] = [field(pass, "a", l)[pass.shown], pass.batch.targets[pass.shown]];
@@ -110,12 +111,11 @@ function softmaxDeltaLines(ctx, l, j, delta) {
   const gSym = (k, value) => ({ ...neuronSym("g", l, k, value), sup: "" });
   const sumK = { t: "group", items: [text("∑ₖ"), { t: "sym", base: "g", sub: "k", sup: "" },
     { t: "sym", base: "a", sub: "k", sup: String(l + 1) }] };
-  const aMinusY = net.loss === "mse" ? [neuronSym("a", l, j, a[j]), op("−"), neuronSym("y", l, j, y[j]), op("=")] : [];
   const terms = a.map((ak, k) => [gSym(k, g[k]), op("·"), neuronSym("a", l, k, ak)]);
   return [
-    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), ...aMinusY, num(g[j])],
-      words: "how the cost depends on this output's activation",
-      note: net.loss === "mse" ? "the slide's y − a has the opposite sign: ∂C/∂a = a − y" : undefined },
+    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), neuronSym("a", l, j, a[j]), op("−"),
+      neuronSym("y", l, j, y[j]), op("="), num(g[j])], words: "how the cost depends on this output's activation",
+    note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" },
     { items: [sumK, op("="), ...sum(terms), { t: "br" }, op("="), num(dot)],
       words: `every output's g weighted by its activation, over the ${a.length} outputs` },
     { items: [neuronSym("δ", l, j), op("="), neuronSym("a", l, j, a[j]), op("·"),
