@@ -14,7 +14,7 @@ from app.api import ROUTERS, errors
 from app.api.fastpath import FastPasses
 from app.api.pages import ROOT
 from app.config import Settings, get_settings
-from app.middleware import install_middleware
+from app.api.middleware import install_middleware
 from app.store import StoreError, open_store
 
 STARTUP_FAILURE = 3  # uvicorn's code for "failed before serving": its supervisor then stops, no restart loop

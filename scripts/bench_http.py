@@ -200,7 +200,7 @@ def bench_grid(repeat: int = 7) -> GridResult:
     with tempfile.TemporaryDirectory() as tmp:
         app.state.store = SQLiteStore(str(Path(tmp) / "grid.sqlite"))
         try:
-            from app import engine
+            from app.nn import engine
             net_id = app.state.store.create(engine.new_net([2, 8, 8, 1], seed=1))
             path = f"/api/networks/{net_id}/forward"
             times = []

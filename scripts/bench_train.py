@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app import datasets, engine
+from app.nn import datasets, engine, training
 
 SMALL = [2, 16, 16, 1]
 
@@ -103,7 +103,7 @@ def torch_train(net: engine.Net, x: np.ndarray, y: np.ndarray, epochs: int, batc
 def engine_train(net: engine.Net, x: np.ndarray, y: np.ndarray, epochs: int, batch_size: int | None = None,
                  seed: int | None = None) -> Callable[[], list[np.ndarray]]:
     def run() -> list[np.ndarray]:
-        return engine.train(net, x, y, epochs, batch_size, seed=seed).net.weights
+        return training.train(net, x, y, epochs, batch_size, seed=seed).net.weights
     return run
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app import engine
+from app.nn import engine
 
 
 def numeric_gradient(net: engine.Net, x: np.ndarray, y: np.ndarray, param: np.ndarray,

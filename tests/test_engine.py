@@ -12,7 +12,7 @@ import zlib
 import numpy as np
 import pytest
 
-from app import engine
+from app.nn import engine, training
 from reference import numeric_gradient, targets_for
 
 COMBOS = [(h, o, loss) for h, o, loss in itertools.product(
@@ -152,7 +152,7 @@ def test_train_learns_xor_and_costs_are_per_epoch() -> None:
     x = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]])
     y = np.array([[0.0], [1], [1], [0]])
     net = engine.new_net([2, 4, 1], "sigmoid", "sigmoid", "bce", learning_rate=1.0, seed=1)
-    result = engine.train(net, x, y, 2000)
+    result = training.train(net, x, y, 2000)
     assert len(result.costs) == 2000 and result.net.steps == 2000 and result.stopped is None
     assert result.costs[-1] < 0.05
     assert result.costs[-1] == pytest.approx(engine.cost(result.net, engine.forward(result.net, x), y))
@@ -167,8 +167,8 @@ def test_minibatch_training_is_seeded_and_counts_updates() -> None:
     x = np.random.default_rng(0).normal(0, 1, (10, 2))
     y = (x[:, :1] > 0).astype(float)
     net = engine.new_net([2, 3, 1], seed=4)
-    r1 = engine.train(net, x, y, 3, batch_size=4, seed=9)
-    r2 = engine.train(net, x, y, 3, batch_size=4, seed=9)
+    r1 = training.train(net, x, y, 3, batch_size=4, seed=9)
+    r2 = training.train(net, x, y, 3, batch_size=4, seed=9)
     assert r1.net.steps == 9  # 3 epochs x ceil(10 / 4) batches
     np.testing.assert_array_equal(r1.net.weights[0], r2.net.weights[0])
 
@@ -186,6 +186,6 @@ def test_invalid_configurations(bad: dict, match: str) -> None:
 
 
 def test_engine_imports_no_web_code() -> None:
-    code = "import sys, app.engine; bad = [m for m in sys.modules if m.split('.')[0] in " \
+    code = "import sys, app.nn.engine; bad = [m for m in sys.modules if m.split('.')[0] in " \
            "('fastapi', 'starlette', 'pydantic', 'uvicorn', 'httpx', 'sqlite3')]; print(bad); sys.exit(bool(bad))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -26,7 +26,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 def reference_step(w: list[np.ndarray], b: list[np.ndarray], x: np.ndarray, y: np.ndarray,
                    lr: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """One full-batch step of a sigmoid/MSE network, written out independently of app.engine."""
+    """One full-batch step of a sigmoid/MSE network, written out independently of app.nn.engine."""
     a, zs = [x], []
     for wl, bl in zip(w, b):
         zs.append(a[-1] @ wl.T + bl)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from app import engine
+from app.nn import engine
 from app.api.deps import get_store
 from app.main import app
 from app.store import SQLiteStore

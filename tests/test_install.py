@@ -79,7 +79,7 @@ def test_the_package_is_installed_into_the_venv_not_linked(installed: Path) -> N
     out = subprocess.run([str(installed / "venv/bin/python"), "-m", "pip", "show", "-f", "backprop-lab"],
                          capture_output=True, text=True, check=True).stdout
     assert "Name: backprop-lab" in out
-    assert "app/engine.py" in out and "app/api/pages.py" in out  # a real copy, not an editable link
+    assert "app/nn/engine.py" in out and "app/api/pages.py" in out  # a real copy, not an editable link
     assert not (installed / "app/build").exists()  # the RUN step cleans up after itself
 
 

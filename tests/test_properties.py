@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from app import engine
+from app.nn import engine, training
 from reference import numeric_gradient
 
 PAIRS = [("sigmoid", "mse"), ("sigmoid", "bce"), ("linear", "mse"), ("softmax", "cross_entropy"),
@@ -65,7 +65,7 @@ def test_any_shape_or_value_is_finite_or_a_value_error(net: engine.Net, rows: in
     try:
         trace = engine.forward(net, x)
         grads = engine.backward(net, trace, y)
-        result = engine.train(net, x, y, 3)
+        result = training.train(net, x, y, 3)
     except ValueError as err:
         assert str(err)  # a sentence, not an empty error
         return

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.quiz import KINDS
+from app.teaching.quiz import KINDS
 from app.schemas.quizzes import KindName
 
 SEEDS = range(30)
@@ -24,7 +24,7 @@ def given(q: dict, prefix: str) -> float | list[float]:
 
 
 def independent(q: dict) -> float | np.ndarray:
-    """The answer computed here from what the question shows, not by app.quiz."""
+    """The answer computed here from what the question shows, not by app.teaching.quiz."""
     kind, net, data = q["kind"], q["network"], q["data"]
     if kind == "mse":
         y, p = np.array(data["targets"]), np.array(data["predictions"])

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from app.api.deps import get_store
 from app.config import Settings
-from app.engine import Net
+from app.nn.engine import Net
 from app.main import create_app
 from app.store import SQLiteStore, new_id
 

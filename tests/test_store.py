@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.engine import Net, new_net
+from app.nn.engine import Net, new_net
 from app.store import NetworkNotFound, SQLiteStore, Store, StoreError, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ class Backend:
         if self.name == "sqlite":
             store: Store = SQLiteStore(self.url, max_networks=max_networks, touch_interval=touch_interval)
         else:
-            from app.store_pg import PostgresStore
+            from app.store.postgres import PostgresStore
             store = PostgresStore(self.url, max_networks=max_networks, touch_interval=touch_interval)
         self.opened.append(store)
         return store
@@ -212,7 +212,7 @@ def test_concurrent_updates_from_processes_are_all_kept(backend: Backend) -> Non
 
 def test_unreachable_postgres_is_a_clear_error() -> None:
     pytest.importorskip("psycopg")
-    from app.store_pg import PostgresStore
+    from app.store.postgres import PostgresStore
 
     with socket.socket() as s:  # a port where nothing listens
         s.bind(("127.0.0.1", 0))
@@ -224,7 +224,7 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
 
 
 def test_a_read_does_not_wait_for_an_update_in_progress(pg_url: str) -> None:
-    from app.store_pg import PostgresStore
+    from app.store.postgres import PostgresStore
 
     store = PostgresStore(pg_url, touch_interval=0)
     try:
@@ -246,7 +246,7 @@ def test_a_read_does_not_wait_for_an_update_in_progress(pg_url: str) -> None:
 
 
 def test_servers_starting_together_create_the_schema_once(pg_url: str) -> None:
-    from app.store_pg import PostgresStore
+    from app.store.postgres import PostgresStore
 
     stores: list[Store] = []
     errors: list[BaseException] = []

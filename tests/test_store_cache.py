@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.deps import get_store
-from app.engine import Net, new_net
+from app.nn.engine import Net, new_net
 from app.main import app
 from app.store import NetworkNotFound, SQLiteStore
 from conftest import Server

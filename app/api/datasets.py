@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from app import datasets
+from app.nn import datasets
 from app.config import MAX_SAMPLES
 from app.schemas import Dataset, DatasetInfo, to_list
 

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.deps import get_store
 from app.api.passes import backward_json, forward_json, inline
-from app.engine import Net
+from app.nn.engine import Net
 from app.schemas import BackwardRequest, ForwardRequest
 from app.store import NetworkNotFound, Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app import gradcheck
+from app.nn import gradcheck
 from app.api.deps import NetworkDep
 from app.api.errors import NOT_FOUND
 from app.schemas import GradientCheckRequest, GradientCheckResult, to_array

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Response
 
-from app import engine
+from app.nn import engine
 from app.api.deps import NetworkDep, NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_PARAMETERS

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from app import engine
+from app.nn import engine, training
 from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
@@ -125,7 +125,7 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
         if params * work > MAX_TRAIN_WORK:
             raise ValueError(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
                              f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
-        result = engine.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
+        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped)
 

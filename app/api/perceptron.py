@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app import perceptron
+from app.nn import perceptron
 from app.schemas import PerceptronRequest, PerceptronResult
 
 router = APIRouter(prefix="/api/perceptron", tags=["perceptron"])

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 
-from app import engine
+from app.nn import engine
 from app.api.deps import StoreDep
 from app.api.networks import check_size
-from app.presets import PRESETS
+from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
 
 router = APIRouter(tags=["presets"])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 
-from app import quiz
+from app.teaching import quiz
 from app.schemas import AnswerRequest, AnswerResult, QuizCreate, QuizKindInfo, QuizQuestion
 
 router = APIRouter(prefix="/api/quizzes", tags=["quizzes"])

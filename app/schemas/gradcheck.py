@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, GradCheck
+from app.nn.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, GradCheck
 from app.schemas.common import Matrix, Strict, to_list
 
 Epsilon = Annotated[float, Field(gt=0, le=0.1, allow_inf_nan=False)]

@@ -9,7 +9,7 @@ import orjson
 from pydantic import BaseModel, Field
 
 from app.config import MAX_EPOCHS, MAX_SAMPLES
-from app.engine import Gradients, Net, Trace, g_prime
+from app.nn.engine import Gradients, Net, Trace, g_prime
 from app.schemas.common import Integral, Matrix, Seed, Strict, to_list
 from app.schemas.networks import LearningRate, NetworkPublic
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.perceptron import Run
+from app.nn.perceptron import Run
 from app.schemas.common import Integral, Seed, Strict
 
 MAX_PERCEPTRON_EPOCHS = 1000

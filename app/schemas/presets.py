@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.presets import FORMAT
+from app.teaching.presets import FORMAT
 from app.schemas.common import Integral, Matrix, ParamMatrix, Seed, Strict, Vector
 from app.schemas.networks import HiddenName, L2, LayerSizes, LearningRate, LossName, NetworkPublic, OutputName
 from app.config import MAX_LAYERS

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.quiz import KINDS, MAX_SEED, Question, Verdict
+from app.teaching.quiz import KINDS, MAX_SEED, Question, Verdict
 from app.schemas.common import Finite, Integral, Strict
 
 KindName = Literal["mse", "cross_entropy", "activations", "output_delta_mse", "output_delta_bce", "hidden_delta",

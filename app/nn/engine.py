@@ -261,31 +261,6 @@ def step(net: Net, x: Array, y: Array, learning_rate: float | None = None) -> tu
     return trace, grads, apply_gradients(net, grads, learning_rate)
 
 
-@dataclass
-class TrainResult:
-    costs: list[float]
-    net: Net
-    stopped: str | None = None  # why training stopped before all epochs, if it did
-
-
-def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = None,
-          learning_rate: float | None = None, seed: int | None = None) -> TrainResult:
-    """Gradient descent for `epochs` passes; costs[e] is the full-batch cost after epoch e.
-
-    Mini-batches (batch_size < m) are drawn in a shuffled order seeded by `seed` (by default
-    the network's seed and step count, so the same call on the same network repeats)."""
-    check_batch(net, x, y)
-    if epochs < 1:
-        raise ValueError("epochs must be at least 1")
-    check_params(net)  # validated once here: app.training then runs a tight loop
-    from app.training import run  # imported late: app.training builds on this module
-
-    rng = np.random.default_rng([net.seed, net.steps] if seed is None else seed)
-    alpha = net.learning_rate if learning_rate is None else learning_rate
-    costs, net, stopped = run(net, x, y, epochs, batch_size, alpha, rng)
-    return TrainResult(costs, net, stopped)
-
-
 def new_net(layer_sizes: list[int], hidden_activation: str = "sigmoid", output_activation: str = "sigmoid",
             loss: str = "mse", learning_rate: float = 0.5, l2: float = 0.0, seed: int = 0,
             weights: list[Array] | None = None, biases: list[Array] | None = None) -> Net:

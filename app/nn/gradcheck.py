@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app import engine
+from app.nn import engine
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0

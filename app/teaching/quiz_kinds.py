@@ -1,4 +1,4 @@
-"""The question kinds of app.quiz: one generator per exam task of the lecture.
+"""The question kinds of app.teaching.quiz: one generator per exam task of the lecture.
 
 Each generator draws small numbers (weights and inputs with one decimal, given activations
 with two, given deltas with four), builds the prompt, the expected answer from exactly those
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.quiz import KINDS, Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p, sigmoid
+from app.teaching.questions import Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p, sigmoid
 
 Rng = np.random.Generator
 
@@ -293,7 +293,7 @@ def weight_update(rng: Rng, seed: int) -> Question:
                (w_old - grad, "Multiply the gradient by the learning rate α.")])
 
 
-KINDS.update({
+KINDS: dict[str, Kind] = {
     "mse": Kind("Mean squared error", "the MSE of given predictions and targets", mse),
     "cross_entropy": Kind("Cross-entropy cost", "the cost of one sample's sigmoid outputs, natural log",
                           cross_entropy),
@@ -303,4 +303,4 @@ KINDS.update({
     "hidden_delta": Kind("Hidden delta", "delta_j = Σ_k w_kj delta_k · σ'(z_j)", hidden_delta),
     "weight_gradient": Kind("dC/dw of an output weight", "the chain dC/da · da/dz · dz/dw", weight_gradient),
     "weight_update": Kind("A weight after one update", "w - α delta a", weight_update),
-})
+}

@@ -16,8 +16,8 @@ from typing import Callable, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from app.engine import Net
-from app.store import NetworkNotFound, Store, StoreError, decode, encode, new_id
+from app.nn.engine import Net
+from app.store.base import NetworkNotFound, Store, StoreError, decode, encode, new_id
 
 T = TypeVar("T")
 

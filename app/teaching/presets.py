@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine import init_params, sigmoid
+from app.nn.engine import init_params, sigmoid
 
 FORMAT = "backprop-lab/1"
 XOR = {"inputs": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "targets": [[0.0], [1.0], [1.0], [0.0]]}

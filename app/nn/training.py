@@ -1,4 +1,4 @@
-"""The training loop behind `engine.train`, run tight once the inputs have been checked.
+"""Training: `train` runs gradient descent for many epochs, tight once the inputs are checked.
 
 Same arithmetic as engine.forward/backward/apply_gradients, in the same order (so the
 results are bit-for-bit those of repeated steps), minus what a loop need not redo each
@@ -10,10 +10,12 @@ calls and the finiteness check one.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine import ACTIVATIONS, LOSSES, Array, DivergedError, Net, Trace, cost, output_delta
+from app.nn.engine import (ACTIVATIONS, LOSSES, Array, DivergedError, Net, Trace, check_batch, check_params, cost,
+                           output_delta)
 
 
 class FlatParams:
@@ -132,3 +134,27 @@ def _loop(net: Net, flat: FlatParams, x: Array, y: Array, epochs: int, batch_siz
     out = Net(net.layer_sizes, [w.copy() for w in weights], [b.copy() for b in biases], net.hidden_activation,
               net.output_activation, net.loss, net.learning_rate, net.l2, net.seed, net.steps + updates)
     return costs, out, stopped
+
+
+@dataclass
+class TrainResult:
+    costs: list[float]
+    net: Net
+    stopped: str | None = None  # why training stopped before all epochs, if it did
+
+
+def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = None,
+          learning_rate: float | None = None, seed: int | None = None) -> TrainResult:
+    """Gradient descent for `epochs` passes; costs[e] is the full-batch cost after epoch e.
+
+    Mini-batches (batch_size < m) are drawn in a shuffled order seeded by `seed` (by default
+    the network's seed and step count, so the same call on the same network repeats)."""
+    check_batch(net, x, y)
+    if epochs < 1:
+        raise ValueError("epochs must be at least 1")
+    check_params(net)  # validated once here: the loop then runs tight
+
+    rng = np.random.default_rng([net.seed, net.steps] if seed is None else seed)
+    alpha = net.learning_rate if learning_rate is None else learning_rate
+    costs, net, stopped = run(net, x, y, epochs, batch_size, alpha, rng)
+    return TrainResult(costs, net, stopped)

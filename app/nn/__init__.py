@@ -1,0 +1,1 @@
+"""The maths: numpy and the standard library only, nothing of the web or the store."""

@@ -1,0 +1,17 @@
+"""Where networks live: one interface (app.store.base), SQLite by default, PostgreSQL to scale out."""
+
+from __future__ import annotations
+
+from app.store.base import NetworkNotFound, Store, StoreError, decode, encode, new_id
+from app.store.sqlite import SQLiteStore
+
+__all__ = ["NetworkNotFound", "Store", "StoreError", "SQLiteStore", "decode", "encode", "new_id", "open_store"]
+
+
+def open_store(url: str, max_networks: int) -> Store:
+    """Choose the implementation from BACKPROP_DB: a file path or sqlite: URL."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from app.store.postgres import PostgresStore  # optional driver, imported only when asked for
+        return PostgresStore(url, max_networks=max_networks)
+    path = url.removeprefix("sqlite:///").removeprefix("sqlite://").removeprefix("sqlite:")
+    return SQLiteStore(path, max_networks=max_networks)

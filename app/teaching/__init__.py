@@ -1,0 +1,1 @@
+"""Teaching content built on app.nn: exam-practice questions and preset networks."""
