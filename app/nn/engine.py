@@ -126,6 +126,7 @@ class Gradients:
     biases: list[Array]
     cost: float
     sample_costs: Array = field(default_factory=lambda: np.zeros(0))
+    cost_grad: Array = field(default_factory=lambda: np.zeros((0, 0)))  # dC_i/da[L], (m, n_L)
 
 
 def check_config(hidden: str, output: str, loss: str) -> None:
@@ -239,9 +240,10 @@ def backward(net: Net, trace: Trace, y: Array) -> Gradients:
         d_b = [delta[l].mean(axis=0) for l in range(1, net.L + 1)]
         per_sample = sample_costs(net, trace, y)
         total = cost(net, trace, y)
-    if not (np.isfinite(total) and all(np.isfinite(g).all() for g in d_w + d_b + delta[1:])):
+        cost_grad = LOSSES[net.loss].grad(trace.a[-1], y)
+    if not (np.isfinite(total) and all(np.isfinite(g).all() for g in d_w + d_b + delta[1:] + [cost_grad])):
         raise DivergedError("the cost or its gradients overflow for these inputs; use smaller inputs or weights")
-    return Gradients(delta, d_w, d_b, total, per_sample)
+    return Gradients(delta, d_w, d_b, total, per_sample, cost_grad)
 
 
 def apply_gradients(net: Net, grads: Gradients, learning_rate: float | None = None) -> Net:

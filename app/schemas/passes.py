@@ -69,6 +69,7 @@ class GradientsOut(BaseModel):
 
 class BackwardResult(ForwardResult):
     cost: float
+    cost_grad: list[list[float]] = Field(description="dC_i/da_j of the output layer, per sample (before the 1/m)")
     gradients: GradientsOut
 
 
@@ -107,13 +108,13 @@ def trace_json(net: Net, trace: Trace, grads: Gradients | None = None, cost: flo
                        "delta": arr(grads.delta[l]) if grads is not None else None})
     body: dict = {"layers": layers, "cost": cost, "sample_costs": sample_costs}
     if grads is not None:
-        body.update(cost=grads.cost, sample_costs=arr(grads.sample_costs),
+        body.update(cost=grads.cost, sample_costs=arr(grads.sample_costs), cost_grad=arr(grads.cost_grad),
                     gradients={"weights": [arr(w) for w in grads.weights], "biases": [arr(b) for b in grads.biases]})
     return orjson.dumps({**body, **more}, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def backward_fields(net: Net, trace: Trace, grads: Gradients) -> dict:
     return {"layers": layers_of(net, trace, grads), "cost": grads.cost,
-            "sample_costs": to_list(grads.sample_costs),
+            "sample_costs": to_list(grads.sample_costs), "cost_grad": to_list(grads.cost_grad),
             "gradients": GradientsOut(weights=[to_list(w) for w in grads.weights],
                                       biases=[to_list(b) for b in grads.biases])}
