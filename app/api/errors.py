@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from app.nn.errors import InvalidInput
 from app.store import NetworkNotFound, StoreError
 
 NOT_FOUND = {404: {"description": "no network has this id (never created, deleted, or evicted)"}}
@@ -24,10 +25,18 @@ def install(app: FastAPI) -> None:
         logging.getLogger("uvicorn.error").error("store unavailable: %s", exc)
         return JSONResponse({"detail": "the database is unavailable; try again shortly"}, status_code=503)
 
-    @app.exception_handler(ValueError)
-    async def bad_value(request: Request, exc: ValueError) -> JSONResponse:
-        # The engine and the API raise ValueError with a sentence meant for the user.
+    @app.exception_handler(InvalidInput)
+    async def bad_value(request: Request, exc: InvalidInput) -> JSONResponse:
+        # The engine and the API raise InvalidInput with a sentence meant for the user.
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> JSONResponse:
+        # Anything else is a bug: logged with its traceback, answered without internals.
+        logging.getLogger("uvicorn.error").error("unexpected error on %s %s", request.method, request.url.path,
+                                                 exc_info=exc)
+        return JSONResponse({"detail": "internal error: this is a bug in Backprop Lab, and it has been logged"},
+                            status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,6 +12,7 @@ from app.api.deps import NetworkDep, NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_PARAMETERS
 from app.schemas import NetworkCreate, NetworkPatch, NetworkPublic, to_array
+from app.nn.errors import InvalidInput
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
 
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/networks", tags=["networks"])
 def check_size(layer_sizes: list[int]) -> None:
     n = sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
     if n > MAX_PARAMETERS:
-        raise ValueError(f"this network would have {n} parameters; the limit is {MAX_PARAMETERS}")
+        raise InvalidInput(f"this network would have {n} parameters; the limit is {MAX_PARAMETERS}")
 
 
 @router.post("", status_code=201)

@@ -15,6 +15,7 @@ from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDA
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, to_array, trace_json)
 from app.store import Store
+from app.nn.errors import InvalidInput
 
 # Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
 INLINE_WORK = 20_000
@@ -26,7 +27,7 @@ def check_trace_size(net: engine.Net, m: int) -> None:
     """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request."""
     values = m * sum(net.layer_sizes)
     if values > MAX_TRACE_VALUES:
-        raise ValueError(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
+        raise InvalidInput(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
                          f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
 
 
@@ -110,20 +111,20 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
-        raise ValueError(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
+        raise InvalidInput(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
                          "use fewer epochs per call")
 
     batch = min(body.batch_size or len(x), len(x))
     updates = body.epochs * -(-len(x) // batch)
     if updates > MAX_TRAIN_UPDATES:
-        raise ValueError(f"epochs x mini-batches is {updates}; one train call allows {MAX_TRAIN_UPDATES}: "
+        raise InvalidInput(f"epochs x mini-batches is {updates}; one train call allows {MAX_TRAIN_UPDATES}: "
                          "use fewer epochs or larger batches per call")
 
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
         check_trace_size(net, len(x))
         params = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
         if params * work > MAX_TRAIN_WORK:
-            raise ValueError(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
+            raise InvalidInput(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
                              f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
         result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),

@@ -12,6 +12,7 @@ from app.api.deps import StoreDep
 from app.api.networks import check_size
 from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
+from app.nn.errors import InvalidInput
 
 router = APIRouter(tags=["presets"])
 
@@ -42,7 +43,7 @@ def import_network(body: SavedDocument, store: StoreDep) -> ImportResult:
     if body.data is not None:
         x, y = to_array(body.data.inputs), to_array(body.data.targets)
         if len(x) != len(y):
-            raise ValueError(f"data has {len(x)} input rows but {len(y)} target rows")
+            raise InvalidInput(f"data has {len(x)} input rows but {len(y)} target rows")
         engine.check_batch(net, x, y)  # the data must fit the network, or nothing is created
     return ImportResult(network=NetworkPublic.of(store.create(net), net), data=body.data, settings=body.settings,
                         name=body.name)

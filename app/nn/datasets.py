@@ -9,6 +9,8 @@ from typing import Callable
 
 import numpy as np
 
+from app.nn.errors import InvalidInput
+
 Array = np.ndarray
 
 
@@ -83,6 +85,6 @@ def make(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0) -> tu
     """(inputs, targets) of a built-in dataset; ValueError for an unknown name."""
     spec = DATASETS.get(name)
     if spec is None:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise InvalidInput(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     x, y = spec.make(samples, noise, np.random.default_rng(seed))
     return x.astype(np.float64), y.astype(np.float64)

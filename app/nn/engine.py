@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 
+from app.nn.errors import InvalidInput
+
 Array = np.ndarray
 EPS = 1e-15  # logs are clipped here, so a saturated output costs ~34.5, never inf
 
@@ -82,7 +84,7 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-class DivergedError(ValueError):
+class DivergedError(InvalidInput):
     """An update would have made a weight or bias non-finite."""
 
 
@@ -108,6 +110,15 @@ class Net:
     def activation(self, l: int) -> Activation:
         return ACTIVATIONS[self.output_activation if l == self.L else self.hidden_activation]
 
+    def parameter_count(self) -> int:
+        """Weights plus biases: sum over layers of n_l (n_{l-1} + 1)."""
+        return parameter_count(self.layer_sizes)
+
+
+def parameter_count(layer_sizes: list[int]) -> int:
+    """Weights plus biases of a network of these widths: sum over layers of n_l (n_{l-1} + 1)."""
+    return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+
 
 @dataclass
 class Trace:
@@ -131,22 +142,22 @@ class Gradients:
 
 def check_config(hidden: str, output: str, loss: str) -> None:
     if hidden not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
+        raise InvalidInput(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
     if output not in OUTPUT_ACTIVATIONS:
-        raise ValueError(f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, not {output!r}")
+        raise InvalidInput(f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, not {output!r}")
     if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+        raise InvalidInput(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
     need = LOSSES[loss].output
     if need is not None and output != need:
-        raise ValueError(f"loss {loss!r} needs a {need} output layer, not {output!r}")
+        raise InvalidInput(f"loss {loss!r} needs a {need} output layer, not {output!r}")
     if output == "softmax" and loss == "bce":
-        raise ValueError("loss 'bce' needs a sigmoid output layer, not 'softmax'")
+        raise InvalidInput("loss 'bce' needs a sigmoid output layer, not 'softmax'")
 
 
 def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Array], list[Array]]:
     """Glorot-style normal weights (He for relu), zero biases, from one seeded generator."""
     if len(layer_sizes) < 2 or min(layer_sizes) < 1:
-        raise ValueError("layer_sizes needs at least 2 layers of at least 1 neuron")
+        raise InvalidInput("layer_sizes needs at least 2 layers of at least 1 neuron")
     rng = np.random.default_rng(seed)
     gain = 2.0 if hidden == "relu" else 1.0
     weights = [rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in))
@@ -158,26 +169,26 @@ def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Ar
 def check_params(net: Net) -> None:
     sizes = net.layer_sizes
     if len(net.weights) != len(sizes) - 1 or len(net.biases) != len(sizes) - 1:
-        raise ValueError(f"a network of {len(sizes)} layers needs {len(sizes) - 1} weight matrices and bias vectors")
+        raise InvalidInput(f"a network of {len(sizes)} layers needs {len(sizes) - 1} weight matrices and bias vectors")
     for l in range(1, len(sizes)):
         w, b = net.weights[l - 1], net.biases[l - 1]
         if w.shape != (sizes[l], sizes[l - 1]):
-            raise ValueError(f"weights[{l - 1}] must have shape ({sizes[l]}, {sizes[l - 1]}), not {w.shape}")
+            raise InvalidInput(f"weights[{l - 1}] must have shape ({sizes[l]}, {sizes[l - 1]}), not {w.shape}")
         if b.shape != (sizes[l],):
-            raise ValueError(f"biases[{l - 1}] must have {sizes[l]} entries, not {b.shape[0] if b.ndim else 0}")
+            raise InvalidInput(f"biases[{l - 1}] must have {sizes[l]} entries, not {b.shape[0] if b.ndim else 0}")
         if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise ValueError(f"weights[{l - 1}] and biases[{l - 1}] must be finite numbers")
+            raise InvalidInput(f"weights[{l - 1}] and biases[{l - 1}] must be finite numbers")
 
 
 def check_batch(net: Net, x: Array, y: Array | None) -> None:
     if x.ndim != 2 or x.shape[1] != net.layer_sizes[0]:
-        raise ValueError(f"inputs must be m rows of {net.layer_sizes[0]} numbers, got shape {x.shape}")
+        raise InvalidInput(f"inputs must be m rows of {net.layer_sizes[0]} numbers, got shape {x.shape}")
     if x.shape[0] < 1:
-        raise ValueError("inputs must hold at least one sample")
+        raise InvalidInput("inputs must hold at least one sample")
     if y is not None and y.shape != (x.shape[0], net.layer_sizes[-1]):
-        raise ValueError(f"targets must be {x.shape[0]} rows of {net.layer_sizes[-1]} numbers, got shape {y.shape}")
+        raise InvalidInput(f"targets must be {x.shape[0]} rows of {net.layer_sizes[-1]} numbers, got shape {y.shape}")
     if not np.isfinite(x).all() or (y is not None and not np.isfinite(y).all()):
-        raise ValueError("inputs and targets must be finite numbers")
+        raise InvalidInput("inputs and targets must be finite numbers")
 
 
 def forward(net: Net, x: Array) -> Trace:
@@ -188,7 +199,7 @@ def forward(net: Net, x: Array) -> Trace:
         for l in range(1, net.L + 1):
             zl = a[-1] @ net.weights[l - 1].T + net.biases[l - 1]
             if not np.isfinite(zl).all():
-                raise ValueError(f"the weighted input z of layer {l} overflows for these inputs; "
+                raise InvalidInput(f"the weighted input z of layer {l} overflows for these inputs; "
                                  "use smaller inputs or weights")
             z.append(zl)
             a.append(net.activation(l).f(zl))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn import engine
+from app.nn.errors import InvalidInput
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
@@ -52,10 +53,10 @@ def check_size(net: engine.Net, samples: int) -> None:
     """A ValueError with the numbers when one check would be too much work."""
     n = parameter_count(net)
     if n > MAX_CHECK_PARAMETERS:
-        raise ValueError(f"gradient check needs two forward passes per parameter: this network has {n} "
+        raise InvalidInput(f"gradient check needs two forward passes per parameter: this network has {n} "
                          f"parameters and one check allows {MAX_CHECK_PARAMETERS}; use a smaller network")
     if n * samples > MAX_CHECK_PARAMETER_SAMPLES:
-        raise ValueError(f"gradient check needs two forward passes per parameter: parameters x samples is "
+        raise InvalidInput(f"gradient check needs two forward passes per parameter: parameters x samples is "
                          f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
                          "send fewer samples")
 
@@ -91,7 +92,7 @@ def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, e
 def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -> GradCheck:
     """Backprop's gradients and the central-difference ones, for every weight and bias."""
     if not (np.isfinite(epsilon) and epsilon > 0):
-        raise ValueError("epsilon must be a positive number")
+        raise InvalidInput("epsilon must be a positive number")
     trace = engine.forward(net, x)
     grads = engine.backward(net, trace, y)
     # Nudge copies, never the caller's arrays, in extended precision: the rounding of C
@@ -108,6 +109,6 @@ def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -
         err_b = [relative_error(g, n) for g, n in zip(grads.biases, num_b)]
     everything = [np.asarray(grads.cost), *grads.weights, *grads.biases, *num_w, *num_b, *err_w, *err_b]
     if not all(np.isfinite(v).all() for v in everything):
-        raise ValueError("the cost or its gradient is not finite for these parameters and samples, so there is "
+        raise InvalidInput("the cost or its gradient is not finite for these parameters and samples, so there is "
                          "nothing to compare; use smaller weights or inputs, or a larger epsilon")
     return GradCheck(grads, num_w, num_b, err_w, err_b, float(epsilon))

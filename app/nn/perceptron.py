@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.nn.errors import InvalidInput
+
 Array = np.ndarray
 BOX = (-0.5, 1.5)  # the square the decision line is clipped to (the four points sit in [0, 1]^2)
 
@@ -89,9 +91,9 @@ def train(dataset: str, epochs: int = 100, learning_rate: float = 1.0, seed: int
 
     The weights start at zero, or (with a seed) uniform in [-1, 1] with two decimals."""
     if dataset not in DATASETS:
-        raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
+        raise InvalidInput(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
     if epochs < 1 or not learning_rate > 0:
-        raise ValueError("epochs must be at least 1 and the learning rate positive")
+        raise InvalidInput("epochs must be at least 1 and the learning rate positive")
     x, y = POINTS, np.array(DATASETS[dataset], dtype=np.float64)
     if seed is None:
         w0, b0 = np.zeros(2), 0.0

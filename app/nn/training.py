@@ -16,6 +16,7 @@ import numpy as np
 
 from app.nn.engine import (ACTIVATIONS, LOSSES, Array, DivergedError, Net, Trace, check_batch, check_params, cost,
                            output_delta)
+from app.nn.errors import InvalidInput
 
 
 class FlatParams:
@@ -64,7 +65,7 @@ def forward_into(net: Net, weights: list[Array], biases: list[Array], x: Array) 
         # One sum is cheaper than isfinite(); it is inf or NaN whenever an entry is (rarely also
         # when finite entries overflow it, so the exact check then decides).
         if not math.isfinite(zl.sum()) and not np.isfinite(zl).all():
-            raise ValueError(f"the weighted input z of layer {l} overflows for these inputs; "
+            raise InvalidInput(f"the weighted input z of layer {l} overflows for these inputs; "
                              "use smaller inputs or weights")
         z.append(zl)
         a.append(net.activation(l).f(zl))
@@ -151,7 +152,7 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     the network's seed and step count, so the same call on the same network repeats)."""
     check_batch(net, x, y)
     if epochs < 1:
-        raise ValueError("epochs must be at least 1")
+        raise InvalidInput("epochs must be at least 1")
     check_params(net)  # validated once here: the loop then runs tight
 
     rng = np.random.default_rng([net.seed, net.steps] if seed is None else seed)

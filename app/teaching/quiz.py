@@ -12,6 +12,7 @@ import numpy as np
 
 from app.teaching.questions import Question, Value, Verdict, clear_of_slips, close
 from app.teaching.quiz_kinds import KINDS
+from app.nn.errors import InvalidInput
 
 __all__ = ["KINDS", "MAX_SEED", "Question", "Verdict", "generate", "parse_id", "check"]
 
@@ -23,9 +24,9 @@ def generate(kind: str, seed: int) -> Question:
     """The question of this kind and seed; draws again (deterministically) while a common
     slip would be accepted, so a wrong method is never marked right."""
     if kind not in KINDS:
-        raise ValueError(f"unknown quiz kind {kind!r}; choose one of {', '.join(KINDS)}")
+        raise InvalidInput(f"unknown quiz kind {kind!r}; choose one of {', '.join(KINDS)}")
     if not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be between 0 and {MAX_SEED}")
+        raise InvalidInput(f"seed must be between 0 and {MAX_SEED}")
     rng = np.random.default_rng([seed, list(KINDS).index(kind)])
     for _ in range(200):
         q = KINDS[kind].make(rng, seed)
@@ -49,7 +50,7 @@ def check(q: Question, value: Value | None) -> Verdict:
         got = len(value) if isinstance(value, list) else None
         if want != got:
             need = f"a list of {want} numbers" if want is not None else "a single number"
-            raise ValueError(f"this question's answer is {need}")
+            raise InvalidInput(f"this question's answer is {need}")
     correct = value is not None and close(value, expected, q.tolerance)
     slip = None
     if value is not None and not correct:
