@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 from app.store import NetworkNotFound, StoreError
 
 NOT_FOUND = {404: {"description": "no network has this id (never created, deleted, or evicted)"}}

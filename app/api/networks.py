@@ -12,7 +12,7 @@ from app.api.deps import NetworkDep, NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_PARAMETERS
 from app.schemas import NetworkCreate, NetworkPatch, NetworkPublic, to_array
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
 

@@ -15,7 +15,7 @@ from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDA
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, to_array, trace_json)
 from app.store import Store
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 # Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
 INLINE_WORK = 20_000

@@ -12,7 +12,7 @@ from app.api.deps import StoreDep
 from app.api.networks import check_size
 from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 router = APIRouter(tags=["presets"])
 

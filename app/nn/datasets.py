@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 

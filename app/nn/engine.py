@@ -14,7 +14,6 @@ from typing import Callable
 
 import numpy as np
 
-from app.nn.errors import InvalidInput
 
 Array = np.ndarray
 EPS = 1e-15  # logs are clipped here, so a saturated output costs ~34.5, never inf
@@ -82,6 +81,13 @@ LOSSES: dict[str, Loss] = {
         output="softmax",
     ),
 }
+
+
+class InvalidInput(ValueError):
+    """Input (a request's numbers, a setting, a size) that a formula or a limit refuses.
+
+    The message is one sentence for the student: what is wrong and what is allowed. The API
+    answers it with 422; any other exception is a bug (a logged 500 without internals)."""
 
 
 class DivergedError(InvalidInput):

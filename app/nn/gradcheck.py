@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn import engine
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0

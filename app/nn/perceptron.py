@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 BOX = (-0.5, 1.5)  # the square the decision line is clipped to (the four points sit in [0, 1]^2)

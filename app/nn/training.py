@@ -16,7 +16,7 @@ import numpy as np
 
 from app.nn.engine import (ACTIVATIONS, LOSSES, Array, DivergedError, Net, Trace, check_batch, check_params, cost,
                            output_delta)
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 
 class FlatParams:

@@ -12,7 +12,7 @@ import numpy as np
 
 from app.teaching.questions import Question, Value, Verdict, clear_of_slips, close
 from app.teaching.quiz_kinds import KINDS
-from app.nn.errors import InvalidInput
+from app.nn.engine import InvalidInput
 
 __all__ = ["KINDS", "MAX_SEED", "Question", "Verdict", "generate", "parse_id", "check"]
 
