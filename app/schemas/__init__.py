@@ -2,6 +2,7 @@
 
 from app.schemas.common import Matrix, Strict, to_array, to_list
 from app.schemas.datasets import Dataset, DatasetInfo
+from app.schemas.diagnose import DiagnoseRequest, DiagnoseResult, Finding
 from app.schemas.gradcheck import GradientCheckRequest, GradientCheckResult
 from app.schemas.networks import NetworkCreate, NetworkPatch, NetworkPublic
 from app.schemas.perceptron import PerceptronRequest, PerceptronResult
@@ -15,4 +16,4 @@ __all__ = ["Matrix", "Strict", "to_array", "to_list", "Dataset", "DatasetInfo", 
            "StepResult", "TrainRequest", "TrainResult", "backward_fields", "layers_of", "trace_json",
            "PerceptronRequest", "PerceptronResult", "ImportResult", "PresetInfo", "SavedData", "SavedDocument",
            "SavedNetwork", "AnswerRequest", "AnswerResult", "QuizCreate", "QuizKindInfo", "QuizQuestion",
-           "GradientCheckRequest", "GradientCheckResult"]
+           "GradientCheckRequest", "GradientCheckResult", "DiagnoseRequest", "DiagnoseResult", "Finding"]
