@@ -1,7 +1,7 @@
 """Every pydantic model of the API; numpy arrays become lists only here."""
 
 from app.schemas.common import Matrix, Strict, to_array, to_list
-from app.schemas.datasets import Dataset, DatasetInfo
+from app.schemas.datasets import Dataset, DatasetInfo, FeatureInfo, FeaturesRequest, FeaturesResult
 from app.schemas.diagnose import DiagnoseRequest, DiagnoseResult, Finding
 from app.schemas.gradcheck import GradientCheckRequest, GradientCheckResult
 from app.schemas.networks import NetworkCreate, NetworkPatch, NetworkPublic
@@ -11,7 +11,7 @@ from app.schemas.quizzes import AnswerRequest, AnswerResult, QuizCreate, QuizKin
 from app.schemas.passes import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, StepRequest,
                                 StepResult, TrainRequest, TrainResult, backward_fields, layers_of, trace_json)
 
-__all__ = ["Matrix", "Strict", "to_array", "to_list", "Dataset", "DatasetInfo", "NetworkCreate", "NetworkPatch",
+__all__ = ["Matrix", "Strict", "to_array", "to_list", "Dataset", "DatasetInfo", "FeatureInfo", "FeaturesRequest", "FeaturesResult", "NetworkCreate", "NetworkPatch",
            "NetworkPublic", "BackwardRequest", "BackwardResult", "ForwardRequest", "ForwardResult", "StepRequest",
            "StepResult", "TrainRequest", "TrainResult", "backward_fields", "layers_of", "trace_json",
            "PerceptronRequest", "PerceptronResult", "ImportResult", "PresetInfo", "SavedData", "SavedDocument",
