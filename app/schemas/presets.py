@@ -33,6 +33,10 @@ class SavedNetwork(Strict):
 class SavedData(Strict):
     inputs: Matrix
     targets: Matrix
+    # absent rather than null when there are none: the data goes back as it came
+    test_inputs: Matrix | None = Field(None, description="held-out samples, never trained on",
+                                       exclude_if=lambda v: v is None)
+    test_targets: Matrix | None = Field(None, exclude_if=lambda v: v is None)
 
 
 class SavedDocument(Strict):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.nn import datasets
 from app.nn.engine import init_params, sigmoid
 
 FORMAT = "backprop-lab/1"
@@ -29,10 +30,12 @@ class Preset:
     loss: str = "mse"
     seed: int = 0
     settings: dict | None = None
+    hidden_activation: str = "sigmoid"
 
     def document(self) -> dict:
         """The preset as a save file."""
-        network = {"layer_sizes": self.layer_sizes, "hidden_activation": "sigmoid", "output_activation": "sigmoid",
+        network = {"layer_sizes": self.layer_sizes, "hidden_activation": self.hidden_activation,
+                   "output_activation": "sigmoid",
                    "loss": self.loss, "learning_rate": self.learning_rate, "l2": 0.0, "seed": self.seed,
                    "weights": self.weights, "biases": self.biases, "steps": 0}
         return {"format": FORMAT, "name": self.name, "title": self.title, "description": self.description,
@@ -86,4 +89,28 @@ def _two_outputs() -> Preset:
         {"inputs": [[1.0, 0.0]], "targets": [[1.0, 0.0]]}, learning_rate=0.5)
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs())}
+# Few noisy points, a wide network: 20 training samples of two overlapping blobs, 20 held out.
+OVERFIT_DATA = {"name": "gaussian", "samples": 40, "noise": 0.8, "seed": 1, "test_share": 0.5}
+OVERFIT_SIZES, OVERFIT_SEED, OVERFIT_LEARNING_RATE = [2, 24, 24, 1], 2, 0.3
+
+
+def _overfitting() -> Preset:
+    d = OVERFIT_DATA
+    points, y = datasets.make(d["name"], d["samples"], d["noise"], d["seed"])
+    train, test = datasets.split(len(points), d["test_share"], d["seed"])
+    weights, biases = init_params(OVERFIT_SIZES, "tanh", OVERFIT_SEED)
+    return Preset(
+        "overfitting", "Overfitting: few noisy points, a wide network (2-24-24-1 tanh)",
+        "20 training points of two overlapping blobs, 20 more held out for testing. Train for 3000 epochs: the "
+        "training cost keeps falling (0.044 after 50 epochs, 0.015 after 3000) while the test cost, lowest "
+        "(0.062) in the first 50 epochs, climbs to 0.12: the network learns the noise of its 20 points.",
+        OVERFIT_SIZES, [w.tolist() for w in weights], [b.tolist() for b in biases],
+        {"inputs": points[train].tolist(), "targets": y[train].tolist(),
+         "test_inputs": points[test].tolist(), "test_targets": y[test].tolist()},
+        learning_rate=OVERFIT_LEARNING_RATE, seed=OVERFIT_SEED, hidden_activation="tanh",
+        settings={"sample": 0, "dataset": d["name"], "samples": d["samples"], "noise": d["noise"], "seed": d["seed"],
+                  "testShare": d["test_share"]})
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs(),
+                                                  _overfitting())}
