@@ -34,6 +34,10 @@ def diagnose(client: TestClient, net: dict, data: dict, **more: object) -> list[
     return r.json()["findings"]
 
 
+def plateau(client: TestClient, net: dict, data: dict, costs: list[float]) -> bool:
+    return client.post(f"/api/networks/{net['id']}/diagnose", json={**data, "costs": costs}).json()["plateau"]
+
+
 def test_healthy_networks_get_no_findings(client: TestClient) -> None:
     preset = client.get("/api/presets/xor").json()
     net = client.post("/api/networks/import", json=preset).json()["network"]
@@ -41,6 +45,7 @@ def test_healthy_networks_get_no_findings(client: TestClient) -> None:
     costs = client.post(f"/api/networks/{net['id']}/train", json={**XOR, "epochs": 700}).json()["costs"]
     assert costs[-1] < 0.01
     assert diagnose(client, net, XOR, costs=costs) == []  # trained: fits, so no plateau either
+    assert not plateau(client, net, XOR, costs[300:500])  # falling fast then
     gauss = client.get("/api/datasets/gaussian", params={"samples": 100}).json()
     tanh = make(client, layer_sizes=[2, 8, 1], hidden_activation="tanh", learning_rate=0.5)
     assert diagnose(client, tanh, {"inputs": gauss["inputs"], "targets": gauss["targets"]}) == []
@@ -141,6 +146,8 @@ def test_spiral_plateau_needs_capacity(client: TestClient) -> None:
     assert ev["relative_drop"] == pytest.approx((recent[100] - recent[-1]) / recent[100]) and ev["relative_drop"] < 0.01
     assert ev["cost"] == recent[-1] and ev["parameters"] == 4 * 3 + 5 and ev["costs_seen"] == 200
     assert "add hidden neurons" in findings[0]["suggestion"]
+    assert plateau(client, net, data, recent)
+    assert not plateau(client, net, data, recent[:9])  # too few costs to tell
 
 
 def test_bad_requests(client: TestClient) -> None:

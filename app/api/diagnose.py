@@ -20,4 +20,5 @@ def diagnose(body: DiagnoseRequest, net: NetworkDep) -> DiagnoseResult:
     that needs more capacity. The stored network is not changed."""
     x, y = to_array(body.inputs), to_array(body.targets)
     check_trace_size(net, len(x))
-    return DiagnoseResult(findings=[Finding.of(f) for f in diagnosis.diagnose(net, x, y, body.costs)])
+    result = diagnosis.diagnose(net, x, y, body.costs)
+    return DiagnoseResult(findings=[Finding.of(f) for f in result.findings], plateau=result.plateau)

@@ -150,13 +150,19 @@ def vanishing(net: engine.Net, grads: engine.Gradients) -> list[Finding]:
         "layers barely learn: use relu or tanh hidden units, fewer hidden layers, or inputs scaled to about [-1, 1].")]
 
 
-def needs_capacity(net: engine.Net, costs: Sequence[float], wrong: float) -> list[Finding]:
+def relative_drop(costs: Sequence[float]) -> float | None:
+    """(c_mid - c_last) / c_mid over the second half of the costs; None for fewer than MIN_PLATEAU_COSTS."""
     if len(costs) < MIN_PLATEAU_COSTS:
-        return []
+        return None
     mid, last = float(costs[len(costs) // 2]), float(costs[-1])
-    drop = (mid - last) / mid if mid > 0 else 0.0
-    if drop >= PLATEAU:
+    return (mid - last) / mid if mid > 0 else 0.0
+
+
+def needs_capacity(net: engine.Net, costs: Sequence[float], wrong: float) -> list[Finding]:
+    drop = relative_drop(costs)
+    if drop is None or drop >= PLATEAU:
         return []
+    last = float(costs[-1])
     return [Finding(
         "needs_capacity", None, [],
         {"cost": last, "relative_drop": drop, "costs_seen": len(costs), "wrong_share": wrong,
@@ -166,7 +172,13 @@ def needs_capacity(net: engine.Net, costs: Sequence[float], wrong: float) -> lis
         "problem; add hidden neurons or a hidden layer, or give it feature inputs (x1^2, sin x1, ...).")]
 
 
-def diagnose(net: engine.Net, x: Array, y: Array, costs: Sequence[float] | None = None) -> list[Finding]:
+@dataclass(frozen=True)
+class Diagnosis:
+    findings: list[Finding]
+    plateau: bool  # the costs given stopped falling (less than PLATEAU over their second half)
+
+
+def diagnose(net: engine.Net, x: Array, y: Array, costs: Sequence[float] | None = None) -> Diagnosis:
     """Findings for `net` on inputs x (m, n_0) and targets y (m, n_L), most basic first.
 
     costs: the recent per-epoch costs (oldest first), for the plateau check; optional.
@@ -184,7 +196,8 @@ def diagnose(net: engine.Net, x: Array, y: Array, costs: Sequence[float] | None 
     findings += learning_rate(net, x, y, grads.cost)
     if not findings and not fits and costs:
         findings += needs_capacity(net, costs, wrong)
-    return findings
+    drop = relative_drop(costs or [])
+    return Diagnosis(findings, drop is not None and drop < PLATEAU)
 
 
 def _count(n: int, noun: str) -> str:

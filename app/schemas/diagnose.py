@@ -40,3 +40,5 @@ class Finding(BaseModel):
 
 class DiagnoseResult(BaseModel):
     findings: list[Finding] = Field(description="empty for a healthy network")
+    plateau: bool = Field(description="the costs given fell by less than 1% over their second half "
+                                      "(false without 10 or more costs): the page then shows the findings")

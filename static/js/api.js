@@ -56,8 +56,14 @@ async function call(method, path, body) {
 const net = (id, tail = "") => `/api/networks/${encodeURIComponent(id)}${tail}`;
 
 export const listDatasets = () => call("GET", "/api/datasets");
-export const getDataset = (name, { samples, noise, seed }) =>
-  call("GET", `/api/datasets/${encodeURIComponent(name)}?samples=${samples}&noise=${noise}&seed=${seed}`);
+/** features: input column names (default x1, x2); testShare: the share held out as test_* rows. */
+export const getDataset = (name, { samples, noise, seed, features, testShare }) => {
+  const q = new URLSearchParams({ samples, noise, seed, test_share: testShare || 0 });
+  for (const f of features || []) q.append("features", f);
+  return call("GET", `/api/datasets/${encodeURIComponent(name)}?${q}`);
+};
+/** The feature columns of 2-D points (the decision surface's grid). */
+export const features = (points, names) => call("POST", "/api/features", { points, features: names });
 export const createNetwork = (body) => call("POST", "/api/networks", body);
 export const getNetwork = (id) => call("GET", net(id));
 export const patchNetwork = (id, body) => call("PATCH", net(id), body);
@@ -68,6 +74,9 @@ export const forward = (id, inputs, targets, { fields } = {}) =>
 export const backward = (id, inputs, targets) => call("POST", net(id, "/backward"), { inputs, targets });
 export const step = (id, inputs, targets) => call("POST", net(id, "/step"), { inputs, targets });
 export const train = (id, body) => call("POST", net(id, "/train"), body);
+/** costs: recent per-epoch costs (the plateau check); answers {findings, plateau}. */
+export const diagnose = (id, inputs, targets, costs) =>
+  call("POST", net(id, "/diagnose"), { inputs, targets, ...(costs && costs.length ? { costs } : {}) });
 export const gradientCheck = (id, inputs, targets) => call("POST", net(id, "/gradient-check"), { inputs, targets });
 export const listPresets = () => call("GET", "/api/presets");
 export const getPreset = (name) => call("GET", `/api/presets/${encodeURIComponent(name)}`);
