@@ -3,18 +3,20 @@
 // the page comes from an API response.
 
 import * as api from "./api.js";
-import { batchFor, trainBatchSize } from "./data.js";
+import { batchFor, drawnPoints, hasTest, plainFeatures, trainBatchSize } from "./data.js";
 import { surfaceGrid } from "./layout.js";
 import { saveConfig, writeUrl } from "./url-state.js";
 
 const SURFACE_EVERY_MS = 600;   // while training, the decision surface follows at most this often
 const GRID_CHUNK = 300;   // grid points per /forward call: each reply parses in a few ms, not one long task
 const MAX_HISTORY = 20000;
+const DIAGNOSE_COSTS = 200;   // the recent costs /diagnose looks at for a plateau
 
 export const DEFAULT_ARCH = { hidden: [4], hidden_activation: "sigmoid", output_activation: "sigmoid", loss: "mse" };
 
 export function createController(state, { animator, architecture }) {
   let surfaceAt = 0;
+  let gridInputs = { key: "", inputs: null };   // the surface grid's feature columns, from /api/features
 
   const notify = (text, kind = "error") => state.emit("message", { text, kind });
 
@@ -48,26 +50,40 @@ export function createController(state, { animator, architecture }) {
   }
 
   async function loadDataset(config) {
-    const data = await api.getDataset(config.dataset, { samples: config.samples, noise: config.noise, seed: config.seed });
-    return { ...data, fixed: data.inputs.length !== config.samples, custom: false };
+    const data = await api.getDataset(config.dataset, { samples: config.samples, noise: config.noise, seed: config.seed,
+      features: config.features, testShare: config.testShare });
+    return { ...data, fixed: data.inputs.length + data.test_inputs.length !== config.samples, custom: false };
   }
 
-  /** The cost of the whole data set now, as one point of the cost chart. */
+  /** The cost of the training set now (and of the test set, if any), as one point of the cost chart. */
   async function refreshCost() {
-    const res = await api.forward(state.network.id, state.data.inputs, state.data.targets);
+    const { data, network } = state;
+    const res = await api.forward(network.id, data.inputs, data.targets);
+    const point = { x: network.steps, cost: res.cost };
+    if (hasTest(data)) point.testCost = (await api.forward(network.id, data.test_inputs, data.test_targets)).cost;
     const last = state.history[state.history.length - 1];
-    if (!last || last.x !== state.network.steps) state.history.push({ x: state.network.steps, cost: res.cost });
+    if (!last || last.x !== network.steps) state.history.push(point);
     state.emit("history", state.history);
+  }
+
+  /** The grid's rows as network inputs: the points themselves, or their feature columns (asked once per grid). */
+  async function gridAsInputs(grid) {
+    const names = state.data.features;
+    if (plainFeatures(names)) return grid.points;
+    const key = `${names.join(",")}@${JSON.stringify(grid.box)}`;
+    if (gridInputs.key !== key) gridInputs = { key, inputs: (await api.features(grid.points, names)).inputs };
+    return gridInputs.inputs;
   }
 
   /** One /forward call on a grid over the 2-D input plane: decision surface + hidden features. */
   async function refreshSurface() {
-    const grid = surfaceGrid(state.data.inputs);
+    const grid = surfaceGrid(drawnPoints(state.data));
     if (!grid) { state.emit("surface", null); return; }
     const id = state.network.id;
+    const rows = await gridAsInputs(grid);
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
-    for (let i = 0; i < grid.points.length; i += GRID_CHUNK) {
-      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK));
+    for (let i = 0; i < rows.length; i += GRID_CHUNK) {
+      const part = await api.forward(id, rows.slice(i, i + GRID_CHUNK));
       part.layers.forEach((layer, l) => { if (layer.a) for (const row of layer.a) layers[l].a.push(row); });
     }
     if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows
@@ -121,16 +137,29 @@ export function createController(state, { animator, architecture }) {
   const fits = (net, data) => net.layer_sizes[0] === data.inputs[0].length
     && net.layer_sizes[net.layer_sizes.length - 1] === data.targets[0].length;
 
+  /** The output a task needs: regression sets a linear output and squared error, and back. */
+  function outputFor(arch, data, previous) {
+    const squared = arch.loss === "sse" ? "sse" : "mse";
+    if (data.task === "regression" && arch.output_activation !== "linear") return { output_activation: "linear", loss: squared };
+    if (data.task !== "regression" && previous && previous.task === "regression" && arch.output_activation === "linear") {
+      return { output_activation: "sigmoid", loss: squared };
+    }
+    if (arch.output_activation === "softmax" && data.targets[0].length < 2) return { output_activation: "sigmoid", loss: "mse" };
+    return null;
+  }
+
   async function useData(data) {
+    const previous = state.data;
     state.data = data;
     state.config.sample = Math.min(state.config.sample, data.inputs.length - 1);
     state.emit("data", data);
-    if (!state.network || !fits(state.network, data)) {
-      const arch = state.network ? { ...architecture() } : { ...DEFAULT_ARCH };
-      if (arch.output_activation === "softmax" && data.targets[0].length < 2) {
-        Object.assign(arch, { output_activation: "sigmoid", loss: "mse" });
+    const arch = state.network ? { ...architecture() } : { ...DEFAULT_ARCH };
+    const output = outputFor(arch, data, previous);
+    if (!state.network || !fits(state.network, data) || output) {
+      await createNetwork({ ...arch, ...output });
+      if (output && output.output_activation === "linear") {
+        notify("A regression set: the output is now linear with squared error, and the surface shows its value.", "info");
       }
-      await createNetwork(arch);
       return;
     }
     state.history = [];
@@ -193,14 +222,20 @@ export function createController(state, { animator, architecture }) {
   /** One chunk of training; returns false when training must stop. */
   async function trainChunk(epochs) {
     const before = state.network.steps;
+    const { data, config } = state;
     const res = await api.train(state.network.id, {
-      inputs: state.data.inputs, targets: state.data.targets, epochs,
-      batch_size: trainBatchSize(state.data.inputs.length, state.config),
+      inputs: data.inputs, targets: data.targets, epochs,
+      batch_size: trainBatchSize(data.inputs.length, config), shuffle: config.shuffle !== false,
+      ...(hasTest(data) ? { test_inputs: data.test_inputs, test_targets: data.test_targets } : {}),
     });
     // What was done: the API's own count when it gives one, else one epoch per cost returned.
     const done = Number.isInteger(res.epochs_done) ? res.epochs_done : res.costs.length;
     const per = res.costs.length ? (res.network.steps - before) / res.costs.length : 0;
-    res.costs.forEach((cost, e) => state.history.push({ x: Math.round(before + (e + 1) * per), cost }));
+    res.costs.forEach((cost, e) => {
+      const point = { x: Math.round(before + (e + 1) * per), cost };
+      if (res.test_costs) point.testCost = res.test_costs[e];
+      state.history.push(point);
+    });
     if (state.history.length > MAX_HISTORY) state.history = state.history.filter((_, i) => i % 2 === 0);
     // Fetch the shown pass first, then change the drawing once: one repaint per chunk.
     const batch = currentBatch();
@@ -219,7 +254,18 @@ export function createController(state, { animator, architecture }) {
     return done === epochs;
   }
 
+  /** Ask /diagnose about the training data, with the recent costs for the plateau check.
+   * auto (while training): the findings are shown only when the cost has stopped falling. */
+  async function diagnose({ auto = false } = {}) {
+    const costs = state.history.slice(-DIAGNOSE_COSTS).map((p) => p.cost);
+    const res = await api.diagnose(state.network.id, state.data.inputs, state.data.targets, costs);
+    if (auto && !res.plateau) return res;
+    state.set("findings", { findings: { ...res, steps: state.network.steps } });
+    return res;
+  }
+
   return {
+    diagnose,
     currentBatch, createNetwork, useData, loadDataset, refreshCost, refreshSurface, recompute, selectSample,
     forward, backward, step, editWeight, setHyper, trainChunk, persist, showNetwork, fits, notify,
   };

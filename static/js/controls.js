@@ -3,7 +3,7 @@
 
 import { comboProblem, parseCSV } from "./data.js";
 import { h } from "./dom.js";
-import { fmt } from "./format.js";
+import { fmt, inputName } from "./format.js";
 
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_HIDDEN_NEURONS = 32;
@@ -23,7 +23,8 @@ export function createControls(form, state, handlers) {
     noise: $("noise"), csv: $("csv"), csvTargets: $("csv-targets"), sample: $("sample"), mode: $("mode"),
     batchLabel: $("batch-size-label"), batchSize: $("batch-size"), layers: $("layers-editor"),
     hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
-    lr: $("learning-rate"), l2: $("l2"),
+    lr: $("learning-rate"), l2: $("l2"), testShare: $("test-share"), features: $("features"),
+    shuffleLabel: $("shuffle-label"), shuffle: $("shuffle"),
   };
   let infos = [];
   let hiddenSizes = [];
@@ -99,6 +100,28 @@ export function createControls(form, state, handlers) {
     f.sample.value = String(Math.min(state.config.sample, limit - 1));
   }
 
+  /** One checkbox per feature input the data set offers (2-D built-in sets), in the API's order. */
+  function renderFeatures(info) {
+    const offered = info && state.config.dataset !== "custom" ? info.features : [];
+    f.features.hidden = offered.length === 0;
+    f.features.querySelectorAll("label").forEach((n) => n.remove());
+    for (const { name } of offered) {
+      const box = h("input", { type: "checkbox", value: name, "data-feature": name });
+      box.checked = state.config.features.includes(name);
+      box.addEventListener("change", () => {
+        const chosen = [...f.features.querySelectorAll("input:checked")].map((b) => b.value);
+        if (chosen.length === 0) {
+          box.checked = true;
+          handlers.message("Keep at least one feature input: the network needs an input neuron.");
+          return;
+        }
+        handlers.onDataset({ features: chosen });
+      });
+      const l = h("label", "check", "", f.features);
+      l.append(box, document.createTextNode(` ${inputName([name], 0)}`));
+    }
+  }
+
   function readNumber(input, { min, max, exclusiveMin = false, name }) {
     const v = Number(input.value);
     const ok = input.value.trim() !== "" && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max;
@@ -128,11 +151,14 @@ export function createControls(form, state, handlers) {
       handlers.message(`Your data: ${err.message}`);
     }
   });
+  f.testShare.addEventListener("change", () => handlers.onDataset({ testShare: Number(f.testShare.value) }));
   f.sample.addEventListener("change", () => handlers.onSample(Number(f.sample.value)));
   f.mode.addEventListener("change", () => {
     f.batchLabel.hidden = f.mode.value !== "mini";
+    f.shuffleLabel.hidden = f.mode.value === "full";
     handlers.onMode({ mode: f.mode.value });
   });
+  f.shuffle.addEventListener("change", () => handlers.onMode({ shuffle: f.shuffle.checked }));
   f.batchSize.addEventListener("change", () => {
     const n = readNumber(f.batchSize, { min: 1, max: 10000, name: "The mini-batch size n" });
     if (n !== null) handlers.onMode({ batchSize: Math.round(n) });
@@ -172,7 +198,11 @@ export function createControls(form, state, handlers) {
       f.noise.value = String(config.noise);
       f.mode.value = config.mode;
       f.batchLabel.hidden = config.mode !== "mini";
+      f.shuffleLabel.hidden = config.mode === "full";
+      f.shuffle.checked = config.shuffle !== false;
       f.batchSize.value = String(config.batchSize);
+      f.testShare.value = String(config.testShare || 0);
+      renderFeatures(info);
       if (config.csv !== undefined && !f.csv.value) f.csv.value = config.csv;
       if (network) {
         hiddenSizes = network.layer_sizes.slice(1, -1);

@@ -53,6 +53,18 @@ export function trainBatchSize(m, { mode, batchSize }) {
   return undefined;
 }
 
+/** The (x1, x2) of each training sample for drawing: the data set's points, or 2-D inputs themselves. */
+export function drawnPoints(data) {
+  if (data.points && data.points.length) return data.points;
+  return data.inputs.length && data.inputs[0].length === 2 ? data.inputs : null;
+}
+
+/** The data holds held-out test samples. */
+export const hasTest = (data) => Boolean(data.test_inputs && data.test_inputs.length);
+
+/** The input columns are the plain x1, x2 (no feature inputs). */
+export const plainFeatures = (names) => !names || names.join(",") === "x1,x2";
+
 /** Which output activations and losses go together, and why not, in plain words. */
 export function comboProblem(outputActivation, loss, nOutputs) {
   if (outputActivation === "softmax" && nOutputs < 2) {

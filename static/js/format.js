@@ -66,3 +66,10 @@ export function parseNumber(text) {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return NaN;
   return Number(t);
 }
+
+/** An input neuron's name: a feature input's (x1_sq -> x₁², sin_x1 -> sin x₁, x1_x2 -> x₁x₂), else x_j. */
+export function inputName(features, j) {
+  const name = features && features[j];
+  if (!name) return `x${sub(j + 1)}`;
+  return name.replace(/^sin_/, "sin ").replace(/x(\d)/g, (_, d) => `x${sub(Number(d))}`).replace("_sq", "²").replace("_", "");
+}

@@ -17,6 +17,7 @@ import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
 import { createMatrixView } from "./matrix-view.js";
 import { createDiagnostics } from "./diagnostics.js";
+import { createFindings } from "./findings.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -56,6 +57,8 @@ const ctl = createController(state, { animator, architecture: () => controls.arc
 const inspector = createInspector($("inspector"), state, { view, matrixView: createMatrixView(), svg: $("network") });
 createDiagnostics($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
+createFindings($("toolbar-extra"), $("hint"), state,
+  { view, svg: $("network"), onDiagnose: () => run(() => ctl.diagnose()) });
 createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
 
 // --- Messages and progress -------------------------------------------------------------
@@ -116,15 +119,29 @@ function setTraining(on) {
   for (const b of buttons) if (b !== trainButton) b.disabled = on;
 }
 
+// While training, /diagnose looks at the recent costs this often; when it says the cost has
+// stopped falling, its findings are shown once (until the cost falls again).
+const DIAGNOSE_EVERY_MS = 2000;
+
 async function train() {
   animator.cancel();
   setTraining(true);
   let chunk = 20;
+  let checked = performance.now();
+  let stalled = false;
   try {
     while (state.training) {
       const t = performance.now();
       const more = await ctl.trainChunk(chunk);
       if (!more) break;
+      if (t - checked > DIAGNOSE_EVERY_MS) {
+        checked = t;
+        const res = await ctl.diagnose({ auto: !stalled });
+        if (res.plateau && !stalled) {
+          showMessage("The cost has stopped falling: under the drawing, why and what to try.", "info");
+        }
+        stalled = res.plateau;
+      }
       const took = performance.now() - t;
       chunk = took < 120 ? Math.min(chunk * 2, 200) : took > 400 ? Math.max(10, Math.floor(chunk / 2)) : chunk;
       await new Promise((r) => setTimeout(r, 0));  // let the page breathe between calls

@@ -3,7 +3,7 @@
 
 import { computeLayout, divergingColor, edgeWidth, scaleBound } from "./layout.js";
 import { svgEl } from "./dom.js";
-import { fmt, layerName, sub, sym, weightSym } from "./format.js";
+import { fmt, inputName, layerName, sub, sym, weightSym } from "./format.js";
 
 
 export function createNetworkView(svg, state) {
@@ -17,6 +17,8 @@ export function createNetworkView(svg, state) {
   let neurons = [];          // [l][j] -> {g, body, label, image}
   let edges = [];            // {g, line, glow, l, from, to}
 
+  // What the drawing's structure depends on: layer sizes, width, and the input neurons' names.
+  const keyOf = (width) => `${state.network.layer_sizes.join(",")}@${width}@${(state.data && state.data.features) || ""}`;
   const neuronEl = (l, j) => (neurons[l] && neurons[l][j] ? neurons[l][j].g : null);
   const edgeEl = (l, from, to) =>
     svg.querySelector(`.edge[data-layer="${l}"][data-from="${from}"][data-to="${to}"]`);
@@ -29,7 +31,7 @@ export function createNetworkView(svg, state) {
     const sizes = state.network.layer_sizes;
     const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
     layout = computeLayout(sizes, width);
-    sizesKey = `${sizes.join(",")}@${width}`;
+    sizesKey = keyOf(width);
     svg.replaceChildren();
     svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
     svg.setAttribute("width", layout.width);
@@ -80,7 +82,7 @@ export function createNetworkView(svg, state) {
         if (layout.showValues) {
           if (l === 0) {
             const t = svgEl("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
-            t.textContent = `x${sub(j + 1)}`;
+            t.textContent = inputName(state.data && state.data.features, j);
           }
           if (l === sizes.length - 1) svgEl("text", { x: layout.r + 6, y: 4, class: "target" }, g);
         }
@@ -224,7 +226,7 @@ export function createNetworkView(svg, state) {
     render() {
       if (!state.network) return;
       const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
-      if (`${state.network.layer_sizes.join(",")}@${width}` !== sizesKey) build();
+      if (keyOf(width) !== sizesKey) build();
       else renderWeights();
       renderTargets();
     },

@@ -15,12 +15,15 @@ const NOTICE = "backprop-lab:notice";   // said once on the page the load opens
 
 /** The save file of the page's current network, data and settings. */
 export function saveDocument(network, data, config) {
-  const { dataset, samples, noise, seed, mode, batchSize, sample } = config;
+  const { dataset, samples, noise, seed, mode, batchSize, sample, testShare } = config;
+  const test = data.test_inputs && data.test_inputs.length
+    ? { test_inputs: data.test_inputs, test_targets: data.test_targets } : {};
   return {
     format: FORMAT,
     network,
-    data: { inputs: data.inputs, targets: data.targets },
-    settings: { dataset, samples, noise, seed, mode, batchSize, sample },
+    data: { inputs: data.inputs, targets: data.targets, ...test },
+    settings: { dataset, samples, noise, seed, mode, batchSize, sample, testShare: testShare || 0,
+      features: (data.features || ["x1", "x2"]).join(",") },
   };
 }
 
@@ -45,6 +48,12 @@ function configFor(imported) {
   for (const key of ["mode", "batchSize", "sample"]) if (s[key] !== undefined && s[key] !== null) config[key] = s[key];
   if (data && FIXED.has(s.dataset) && data.inputs.length === 4) return { ...config, dataset: s.dataset };
   if (!data) return { ...config, dataset: FIXED.has(s.dataset) ? s.dataset : "xor" };
+  if (data.test_inputs && s.dataset && s.testShare) {
+    // Held-out samples need the built-in set with its split: the same name, size, noise, seed and
+    // share give the same rows (the presets are made that way).
+    const features = typeof s.features === "string" ? s.features.split(",") : ["x1", "x2"];
+    return { ...config, dataset: s.dataset, samples: s.samples, noise: s.noise, seed: s.seed, testShare: s.testShare, features };
+  }
   const csv = data.inputs.map((x, i) => [...x, ...data.targets[i]].join(",")).join("\n");
   config.sample = Math.min(Number(config.sample) || 0, data.inputs.length - 1);
   return { ...config, dataset: "custom", csv, csvTargets: data.targets[0].length };
