@@ -31,7 +31,8 @@ def create_network(body: NetworkCreate, store: StoreDep) -> NetworkPublic:
         body.layer_sizes, body.hidden_activation, body.output_activation, body.loss, body.learning_rate,
         body.l2, seed,
         weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
-        biases=[to_array(b) for b in body.biases] if body.biases is not None else None)
+        biases=[to_array(b) for b in body.biases] if body.biases is not None else None,
+        batch_reduction=body.batch_reduction, l2_biases=body.l2_biases)
     return NetworkPublic.of(store.create(net), net)
 
 

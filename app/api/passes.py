@@ -109,7 +109,13 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
     parameters x samples x epochs at most 4e9."""
     x, y = to_array(body.inputs), to_array(body.targets)
-    work = len(x) * body.epochs
+    if (body.test_inputs is None) != (body.test_targets is None):
+        raise InvalidInput("send test_inputs and test_targets together, or neither")
+    test = (to_array(body.test_inputs), to_array(body.test_targets)) if body.test_inputs is not None else None
+    if test is not None and len(test[0]) != len(test[1]):
+        raise InvalidInput(f"test_inputs has {len(test[0])} rows but test_targets has {len(test[1])}")
+    # Held-out samples cost one forward pass each per epoch: they count like training samples.
+    work = (len(x) + (len(test[0]) if test else 0)) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
         raise InvalidInput(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
                          "use fewer epochs per call")
@@ -122,13 +128,16 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
 
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
         check_trace_size(net, len(x))
+        if test is not None:
+            check_trace_size(net, len(test[0]))
         params = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
         if params * work > MAX_TRAIN_WORK:
             raise InvalidInput(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
                              f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
-        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
+        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed,
+                                body.shuffle, test)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped, epochs_done=result.epochs_done,
-                                       updates=result.updates)
+                                       updates=result.updates, test_costs=result.test_costs)
 
     return await in_thread(lambda: store.update(network_id, apply))

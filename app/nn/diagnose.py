@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from app.nn import engine
+from app.nn import engine, training
 
 Array = np.ndarray
 SATURATION = 0.01        # g'(z) below 1% of its maximum: sigmoid < 0.0025 (|z| > 5.99), tanh < 0.01 (|z| > 2.99)
@@ -108,7 +108,7 @@ def saturated(net: engine.Net, trace: engine.Trace) -> list[Finding]:
 def cost_after_step(net: engine.Net, x: Array, y: Array, alpha: float) -> float | None:
     """The cost after one full-batch step at alpha, on a copy; None if the step diverges."""
     try:
-        _, _, trial = engine.step(net, x, y, alpha)
+        _, _, trial = training.step(net, x, y, alpha)
         c = engine.cost(trial, engine.forward(trial, x), y)
     except engine.InvalidInput:  # DivergedError, or z overflowing after the step
         return None

@@ -98,6 +98,8 @@ class Loss:
 
 LOSSES: dict[str, Loss] = {
     "mse": Loss(lambda z, a, y: 0.5 * ((a - y) ** 2).sum(axis=1), lambda z, a, y: a - y, "1/2 sum_j (a_j - y_j)^2"),
+    # squared error without the 1/2, as Hagan et al. and many blogs write it: dC_i/da = 2 (a - y)
+    "sse": Loss(lambda z, a, y: ((a - y) ** 2).sum(axis=1), lambda z, a, y: 2.0 * (a - y), "sum_j (a_j - y_j)^2"),
     "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid", lambda z, a, y: a - y, (0.0, 1.0)),
     # The general gradient a sum(y) - y: it is a - y when the targets sum to 1 (a distribution).
     "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1), _ce_grad,
@@ -136,6 +138,8 @@ class Net:
     l2: float = 0.0
     seed: int = 0
     steps: int = 0
+    batch_reduction: str = "mean"  # "sum": the batch's cost and gradient are sums over its samples, not means
+    l2_biases: bool = False        # the L2 penalty covers the biases too
 
     @property
     def L(self) -> int:  # noqa: N802 - the lecture's name for the output layer's index
@@ -206,8 +210,13 @@ class Gradients:
     biases = property(lambda self: self.params.biases)
 
 
-def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2) -> None:
+REDUCTIONS = ("mean", "sum")
+
+
+def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2, batch_reduction: str = "mean") -> None:
     """The pairing rules: InvalidInput (a sentence) for an activation, loss or pairing refused."""
+    if batch_reduction not in REDUCTIONS:
+        raise InvalidInput(f"batch_reduction must be one of {', '.join(REDUCTIONS)}, not {batch_reduction!r}")
     if hidden not in HIDDEN_ACTIVATIONS:
         raise InvalidInput(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
     if output not in OUTPUT_ACTIVATIONS:
@@ -237,7 +246,7 @@ def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Ar
 def check_params(net: Net) -> None:
     """Settings and parameters fit together (shapes, finiteness, pairing rules) or InvalidInput."""
     sizes = net.layer_sizes
-    check_config(net.hidden_activation, net.output_activation, net.loss, sizes[-1])
+    check_config(net.hidden_activation, net.output_activation, net.loss, sizes[-1], net.batch_reduction)
     if len(net.weights) != len(sizes) - 1 or len(net.biases) != len(sizes) - 1:
         raise InvalidInput(f"a network of {len(sizes)} layers needs {len(sizes) - 1} weight matrices and bias vectors")
     for l in range(1, len(sizes)):
@@ -311,14 +320,27 @@ def sample_costs(net: Net, trace: Trace, y: Array) -> Array:
         return LOSSES[net.loss].cost(trace.z[-1], trace.a[-1], y)
 
 
+def regularised(net: Net) -> list[Array]:
+    """The parameters the L2 penalty covers: the weights, and the biases too if l2_biases."""
+    return net.weights + net.biases if net.l2_biases else net.weights
+
+
+def combine(net: Net, per: Array, n: int | None = None) -> Array:
+    """The batch cost from the m per-sample costs, in their own precision (docs/conventions.md):
+    mean: C = (1/m) sum_i C_i + lambda/(2n) sum p^2;  sum: C = sum_i C_i + m lambda/(2n) sum p^2
+    (sum = m x mean), p over `regularised(net)`, n the training samples (default m)."""
+    m = per.shape[0]
+    total = np.add.reduce(per)
+    reg = net.l2 / (2 * (n or m)) * sum(np.vdot(p, p) for p in regularised(net)) if net.l2 else 0.0
+    return total / m + reg if net.batch_reduction == "mean" else total + m * reg
+
+
 def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array, float]:
-    """(C_i per sample, C = (1/m) sum_i C_i + lambda/(2n) sum w^2), n the training samples
-    (default m; biases not regularised); DivergedError naming the sample if C leaves float64."""
+    """(C_i per sample, the batch cost C of `combine`), n the training samples (default m);
+    DivergedError naming the sample if C leaves float64."""
     per = sample_costs(net, trace, y)
-    total = float(np.add.reduce(per)) / per.shape[0]
-    if net.l2:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total += net.l2 / (2 * (n or per.shape[0])) * sum(float(np.vdot(w, w)) for w in net.weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(combine(net, per, n))
     if not math.isfinite(total):
         bad = ~np.isfinite(per)
         who = f"the cost of sample {_first_bad_row(bad) + 1}" if bad.any() else "the cost"
@@ -327,7 +349,7 @@ def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array
 
 
 def cost(net: Net, trace: Trace, y: Array) -> float:
-    """C = (1/m) sum_i C_i + lambda/(2m) sum w^2; DivergedError if it leaves float64."""
+    """The batch cost C (`combine`, n = m); DivergedError if it leaves float64."""
     return costs(net, trace, y)[1]
 
 
@@ -345,8 +367,10 @@ def output_delta(net: Net, trace: Trace, y: Array) -> Array:
 
 
 def backprop(net: Net, trace: Trace, y: Array, out: Params, n: int | None = None) -> list[Array | None]:
-    """Equations 1-4 without input checks: dC/dw = delta^T a / m + (lambda/n) w and
-    dC/db = mean delta, written into `out`; returns delta[l] per layer (not checked for overflow)."""
+    """Equations 1-4 without input checks, written into `out`; returns delta[l] per layer (not
+    checked for overflow). The gradient of `combine`'s C over these m rows: under mean
+    dC/dw = delta^T a / m + (lambda/n) w, dC/db = mean delta; under sum m times that
+    (delta^T a + m (lambda/n) w, sum delta); with l2_biases the biases decay like the weights."""
     m = y.shape[0]
     delta: list[Array | None] = [None] * (net.L + 1)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -356,9 +380,13 @@ def backprop(net: Net, trace: Trace, y: Array, out: Params, n: int | None = None
             np.add.reduce(delta[l], axis=0, out=out.biases[l - 1])
             if l > 1:  # equation 2, moving the error back one layer
                 delta[l - 1] = (delta[l] @ net.weights[l - 1]) * g_prime(net, trace, l - 1)
-        out.flat *= 1.0 / m
+        mean = net.batch_reduction == "mean"
+        if mean:
+            out.flat *= 1.0 / m
         if net.l2:
-            out.flat[:out.n_weights] += (net.l2 / (n or m)) * np.concatenate([w.ravel() for w in net.weights])
+            decay = net.l2 / (n or m) * (1.0 if mean else m)
+            covered = regularised(net)  # weights first, as in out.flat
+            out.flat[:sum(p.size for p in covered)] += decay * np.concatenate([p.ravel() for p in covered])
     return delta
 
 
@@ -379,11 +407,13 @@ def backward(net: Net, trace: Trace, y: Array) -> Gradients:
 
 def new_net(layer_sizes: list[int], hidden_activation: str = "sigmoid", output_activation: str = "sigmoid",
             loss: str = "mse", learning_rate: float = 0.5, l2: float = 0.0, seed: int = 0,
-            weights: list[Array] | None = None, biases: list[Array] | None = None) -> Net:
+            weights: list[Array] | None = None, biases: list[Array] | None = None,
+            batch_reduction: str = "mean", l2_biases: bool = False) -> Net:
     """Build a checked network: seeded initial weights unless explicit ones are given."""
-    check_config(hidden_activation, output_activation, loss, layer_sizes[-1] if layer_sizes else 2)
+    check_config(hidden_activation, output_activation, loss, layer_sizes[-1] if layer_sizes else 2, batch_reduction)
     w0, b0 = init_params(layer_sizes, hidden_activation, seed)
     net = Net(list(layer_sizes), weights if weights is not None else w0, biases if biases is not None else b0,
-              hidden_activation, output_activation, loss, float(learning_rate), float(l2), seed)
+              hidden_activation, output_activation, loss, float(learning_rate), float(l2), seed,
+              batch_reduction=batch_reduction, l2_biases=bool(l2_biases))
     check_params(net)
     return net

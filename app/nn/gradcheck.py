@@ -11,7 +11,7 @@ parameters x parameters x samples: `check_size` bounds it before anything runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -64,13 +64,12 @@ def check_size(net: engine.Net, samples: int) -> None:
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a = a_before
+    a, z = a_before, None
     for k in range(l, net.L + 1):
-        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
-    if net.l2:
-        c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
-    return c
+        z = a @ net.weights[k - 1].T + net.biases[k - 1]
+        a = net.activation(k).f(z)
+    per = engine.sample_costs(net, engine.Trace(z=[z], a=[a]), y)  # reads only the last z and a
+    return engine.combine(net, per)  # the network's own reduction and L2, in longdouble
 
 
 def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
@@ -98,8 +97,7 @@ def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -
     # Nudge copies, never the caller's arrays, in extended precision: the rounding of C
     # (about 1e-16 C / eps in float64) would otherwise swamp gradients below ~1e-8.
     ext = np.longdouble
-    work = engine.Net(net.layer_sizes, [w.astype(ext) for w in net.weights], [b.astype(ext) for b in net.biases],
-                      net.hidden_activation, net.output_activation, net.loss, net.learning_rate, net.l2)
+    work = replace(net, weights=[w.astype(ext) for w in net.weights], biases=[b.astype(ext) for b in net.biases])
     a_ext, y_ext = [a.astype(ext) for a in trace.a], y.astype(ext)
     with np.errstate(over="ignore", invalid="ignore"):
         num_w = [_central(work, l, work.weights[l - 1], a_ext[l - 1], y_ext, epsilon) for l in range(1, net.L + 1)]

@@ -62,6 +62,7 @@ class TrainResult:
     net: Net  # the last good network: after `updates` updates
     updates: int
     stopped: str | None = None  # why training stopped before all epochs, if it did
+    test_costs: list[float] | None = None  # C on the held-out samples after each epoch kept, if given
 
     @property
     def epochs_done(self) -> int:
@@ -69,14 +70,20 @@ class TrainResult:
 
 
 def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = None,
-          learning_rate: float | None = None, seed: int | None = None) -> TrainResult:
+          learning_rate: float | None = None, seed: int | None = None, shuffle: bool = True,
+          test: tuple[Array, Array] | None = None) -> TrainResult:
     """Gradient descent for `epochs` passes over x (m, n_0), y (m, n_L); costs[e] is the cost
     over all samples after epoch e. Mini-batches (batch_size < m) are drawn in a shuffled order
     seeded by `seed` (by default the network's seed and step count, so the same call on the same
-    network repeats). Only whole epochs are kept: if an update breaks `settle`'s rule (or the
-    epoch's cost over all samples leaves float64), training stops and the network from the end
-    of the last complete epoch is returned, with the reason."""
+    network repeats), or with shuffle=False as rows 0..b-1, b..2b-1, ... in the order given.
+    test: held-out (inputs, targets); test_costs[e] is the cost on them after epoch e (the
+    network's own formula, with n = their count), never part of a gradient.
+    Only whole epochs are kept: if an update breaks `settle`'s rule (or the epoch's cost over all
+    samples, or on the test samples, leaves float64), training stops and the network from the
+    end of the last complete epoch is returned, with the reason."""
     check_batch(net, x, y)
+    if test is not None:
+        check_batch(net, *test)
     if epochs < 1 or (batch_size is not None and batch_size < 1):
         raise InvalidInput("epochs and batch_size must be at least 1")
     check_params(net)  # validated once here: the loop then runs tight
@@ -89,6 +96,9 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     kept = Params.of(net) if batch < m else good  # the network at the end of the last epoch kept
     trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
     costs_: list[float] = []
+    test_costs: list[float] = []
+    # The cost on the held-out samples of the network after an epoch: read, never descended.
+    held_out = (lambda n: settle(n, *test)[1]) if test is not None else (lambda n: None)
     stopped = None
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
         for _ in range(epochs):
@@ -97,10 +107,11 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
                     backprop(nets[id(good)], trace, y, grads)
                     descend(good, grads, alpha, spare)
                     trace, c = settle(nets[id(spare)], x, y)  # reused by the next epoch
+                    tc = held_out(nets[id(spare)])
                     good, spare = spare, good
                     kept = good
                 else:
-                    order = rng.permutation(m)
+                    order = rng.permutation(m) if shuffle else np.arange(m)
                     for start in range(0, m, batch):
                         idx = order[start:start + batch]
                         xb, yb = x[idx], y[idx]
@@ -109,6 +120,7 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
                         settle(nets[id(spare)], xb, yb, m)
                         good, spare = spare, good
                     _, c = settle(nets[id(good)], x, y)
+                    tc = held_out(nets[id(good)])
                     np.copyto(kept.flat, good.flat)
             except DivergedError as err:
                 done = len(costs_)
@@ -116,7 +128,10 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
                            f"network {f'after epoch {done}' if done else 'you started with'} is kept; {advice(alpha)}")
                 break
             costs_.append(c)
+            if tc is not None:
+                test_costs.append(tc)
     updates = len(costs_) * -(-m // batch)
     out = Params(net.layer_sizes)
     np.copyto(out.flat, kept.flat)
-    return TrainResult(costs_, out.into(net, net.steps + updates), updates, stopped)
+    return TrainResult(costs_, out.into(net, net.steps + updates), updates, stopped,
+                       test_costs if test is not None else None)

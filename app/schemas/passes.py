@@ -6,7 +6,7 @@ from typing import Annotated
 
 import numpy as np
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.config import MAX_EPOCHS, MAX_SAMPLES
 from app.nn.engine import Gradients, Net, Trace, g_prime
@@ -43,6 +43,10 @@ class TrainRequest(BackwardRequest):
     learning_rate: LearningRate | None = None
     seed: Seed | None = Field(
         None, description="shuffle seed; default derived from the network's seed and steps")
+    shuffle: StrictBool = Field(True, description="mini-batches in a fresh random order each epoch; false: rows "
+                                                   "in the order given (fixed-order online SGD with batch_size 1)")
+    test_inputs: Matrix | None = Field(None, description="held-out samples (with test_targets): never trained on")
+    test_targets: Matrix | None = Field(None, description="their targets; gives test_costs")
 
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "epochs": 100}]}}
 
@@ -86,6 +90,8 @@ class TrainResult(BaseModel):
     epochs_done: int = Field(description="whole epochs done and kept (= len(costs)); fewer than asked if stopped")
     updates: int = Field(description="weight updates applied and stored (epochs_done x mini-batches per epoch)")
     stopped: str | None = Field(None, description="why training stopped early, after how many epochs, what to try")
+    test_costs: list[float] | None = Field(None, description="with test_inputs: the cost on them after each epoch "
+                                                             "done (the network's formula, n = test samples)")
 
 
 def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[Layer]:

@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 
 from app.teaching.presets import FORMAT
 from app.schemas.common import Integral, Matrix, ParamMatrix, Seed, Strict, Vector
-from app.schemas.networks import HiddenName, L2, LayerSizes, LearningRate, LossName, NetworkPublic, OutputName
+from app.schemas.networks import (HiddenName, L2, L2Biases, LayerSizes, LearningRate, LossName, NetworkPublic,
+                                  OutputName, Reduction)
 from app.config import MAX_LAYERS
 
 SettingValue = str | float | bool | None
@@ -24,6 +25,8 @@ class SavedNetwork(Strict):
     loss: LossName = "mse"
     learning_rate: LearningRate = 0.5
     l2: L2 = 0.0
+    batch_reduction: Reduction = "mean"
+    l2_biases: L2Biases = False
     seed: Seed = 0
     weights: Annotated[list[ParamMatrix], Field(min_length=1, max_length=MAX_LAYERS - 1)]
     biases: Annotated[list[Vector], Field(min_length=1, max_length=MAX_LAYERS - 1)]
