@@ -169,7 +169,7 @@ def needs_capacity(net: engine.Net, costs: Sequence[float], wrong: float) -> lis
          "parameters": net.parameter_count()},
         f"The cost has stopped falling (down {100 * max(drop, 0.0):.2g}% over the last {len(costs) - len(costs) // 2} "
         f"epochs) while {100 * wrong:.0f}% of the samples are still wrong: the network is too small for this "
-        "problem; add hidden neurons or a hidden layer, or give it feature inputs (x1^2, sin x1, ...).")]
+        "problem; add hidden neurons or a hidden layer, or give it feature inputs (x1², x2², sin x1, ...).")]
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ export function createController(state, { animator, architecture }) {
       layer_sizes: [state.data.inputs[0].length, ...arch.hidden, state.data.targets[0].length],
       hidden_activation: arch.hidden_activation, output_activation: arch.output_activation, loss: arch.loss,
       learning_rate: learning_rate ?? (net ? net.learning_rate : 1), l2: l2 ?? (net ? net.l2 : 0),
+      // the textbook conventions stay as chosen when the network is rebuilt
+      batch_reduction: net ? net.batch_reduction : "mean", l2_biases: net ? net.l2_biases : false,
     };
     if (seed !== undefined) body.seed = seed;
     showNetwork(await api.createNetwork(body), { fresh: true });
@@ -213,7 +215,7 @@ export function createController(state, { animator, architecture }) {
   async function setHyper(fields) {
     showNetwork(await api.patchNetwork(state.network.id, fields), { fresh: false });
     await recompute();
-    if ("l2" in fields) {   // the cost includes the L2 term: the chart starts again
+    if ("l2" in fields || "batch_reduction" in fields || "l2_biases" in fields) {   // the cost's formula changed: the chart starts again
       state.history = [];
       await refreshCost();
     }

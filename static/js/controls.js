@@ -8,7 +8,8 @@ import { fmt, inputName } from "./format.js";
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_HIDDEN_NEURONS = 32;
 const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
-const LOSS_NAMES = { mse: "squared error", bce: "binary cross-entropy", cross_entropy: "cross-entropy" };
+const LOSS_NAMES = { mse: "squared error", sse: "squared error without ½", bce: "binary cross-entropy",
+  cross_entropy: "cross-entropy" };
 
 function button(text, label, onClick) {
   const b = h("button", { type: "button", "aria-label": label }, text);
@@ -24,7 +25,7 @@ export function createControls(form, state, handlers) {
     batchLabel: $("batch-size-label"), batchSize: $("batch-size"), layers: $("layers-editor"),
     hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
     lr: $("learning-rate"), l2: $("l2"), testShare: $("test-share"), features: $("features"),
-    shuffleLabel: $("shuffle-label"), shuffle: $("shuffle"),
+    shuffleLabel: $("shuffle-label"), shuffle: $("shuffle"), reduction: $("batch-reduction"), l2Biases: $("l2-biases"),
   };
   let infos = [];
   let hiddenSizes = [];
@@ -170,6 +171,8 @@ export function createControls(form, state, handlers) {
     const v = readNumber(f.lr, { min: 0, max: 1000, exclusiveMin: true, name: "The learning rate α" });
     if (v !== null) handlers.onHyper({ learning_rate: v });
   });
+  f.reduction.addEventListener("change", () => handlers.onHyper({ batch_reduction: f.reduction.value }));
+  f.l2Biases.addEventListener("change", () => handlers.onHyper({ l2_biases: f.l2Biases.checked }));
   f.l2.addEventListener("change", () => {
     const v = readNumber(f.l2, { min: 0, max: 1000, name: "L2 λ" });
     if (v !== null) handlers.onHyper({ l2: v });
@@ -211,6 +214,8 @@ export function createControls(form, state, handlers) {
         f.loss.value = network.loss;
         f.lr.value = String(network.learning_rate);
         f.l2.value = String(network.l2);
+        f.reduction.value = network.batch_reduction;
+        f.l2Biases.checked = network.l2_biases;
       }
       guardCombos(null);
       renderLayers();

@@ -25,6 +25,12 @@ export const WORDS = [
 ];
 
 const field = (pass, f, l) => pass.result.layers[l][f];
+// The network's conventions (docs/conventions.md): sse has no ½, so ∂C/∂a = 2(a − y); a sum
+// reduction adds the batch's terms instead of averaging them; l2_biases regularises b too.
+const twice = (net) => net.loss === "sse";
+const summed = (net) => net.batch_reduction === "sum";
+/** [2, ·] before (a − y) for sse, nothing for mse. */
+const factorTwo = (net) => (twice(net) ? [num(2), op("·")] : []);
 const outputShortcut = (net) => (net.loss === "bce" && net.output_activation === "sigmoid")
   || (net.loss === "cross_entropy" && net.output_activation === "softmax");
 
@@ -83,9 +89,11 @@ function deltaLine(ctx, l, j, delta, gp) {
         words: "equation 1 for cross-entropy: the derivative of the loss and of the output activation cancel to a − y" };
     }
     if (net.output_activation === "softmax") return softmaxDeltaLines(ctx, l, j, delta);
-    return { items: [...lhs, { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
-      op("="), num(delta, true)], words: "equation 1: how wrong the output is, times how fast it moves with z",
-    note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" };
+    return { items: [...lhs, ...factorTwo(net), { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
+      op("="), num(delta, true)], words: twice(net)
+      ? "equation 1 for squared error without ½ (sse): ∂C/∂a = 2(a − y), times how fast the output moves with z"
+      : "equation 1: how wrong the output is, times how fast it moves with z",
+    note: `the slide's y − a has the opposite sign: ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` };
   }
   const next = field(pass, "delta", l + 1)[s];
   const terms = next.map((dk, k) => [weightTok(l + 1, k, j, net.weights[l][k][j]), op("·"), neuronSym("δ", l + 1, k, dk)]);
@@ -106,14 +114,15 @@ function softmaxDeltaLines(ctx, l, j, delta) {
     { t: "sym", base: "a", sub: "k", sup: String(l + 1) }] };
   const terms = a.map((ak, k) => [gSym(k, g[k]), op("·"), neuronSym("a", l, k, ak)]);
   return [
-    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), neuronSym("a", l, j, a[j]), op("−"),
-      neuronSym("y", l, j, y[j]), op("="), num(g[j])], words: "how the cost depends on this output's activation",
-    note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" },
+    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), ...factorTwo(net),
+      { t: "paren", items: [neuronSym("a", l, j, a[j]), op("−"), neuronSym("y", l, j, y[j])] }, op("="), num(g[j])],
+    words: "how the cost depends on this output's activation",
+    note: `the slide's y − a has the opposite sign: ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` },
     { items: [sumK, op("="), ...sum(terms), { t: "br" }, op("="), num(dot)],
       words: `every output's g weighted by its activation, over the ${a.length} outputs` },
     { items: [neuronSym("δ", l, j), op("="), neuronSym("a", l, j, a[j]), op("·"),
       { t: "paren", items: [gSym(j, g[j]), op("−"), sumK, { t: "val", value: dot }] }, op("="), num(delta, true)],
-    words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" },
+    words: `softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` },
   ];
 }
 
@@ -138,34 +147,43 @@ function paramSections(ctx, { layer: l, to: j, from: k }) {
   const sampleNo = `(sample #${pass.batch.rows[s] + 1})`;
   const sections = [{ title: isBias ? `Bias gradient ${sampleNo}` : `Gradient ${sampleNo}`, lines }];
   const batchLines = [];
-  const l2 = !isBias && net.l2 > 0;
+  const l2 = net.l2 > 0 && (!isBias || net.l2_biases);
+  const reduce = summed(net) ? "sum" : "mean";
   if (m > 1) {
     const rows = pass.batch.rows.map((r, i) => ({ items: [text(`#${r + 1}`), ...term(i), op("="), num(value(i))], perSample: i }));
     batchLines.push(...(rows.length > 12 ? [...rows.slice(0, 11), { items: [text(`… ${rows.length - 11} more`)] }] : rows));
-    const mean = pass.batch.rows.reduce((acc, _, i) => acc + value(i), 0) / m;
+    const total = pass.batch.rows.reduce((acc, _, i) => acc + value(i), 0) / (summed(net) ? 1 : m);
     const terms = pass.batch.rows.map((_, i) => [num(value(i))]);
-    const sumItems = m <= 6 ? [text(`1/${m}`), op("·"), { t: "paren", items: sum(terms) }] : [text(`1/${m} · (the ${m} terms)`)];
-    batchLines.push({ items: [text("mean"), op("="), ...sumItems, { t: "br" }, op("="), num(mean)],
-      words: `the average over the m = ${m} samples of the batch`, mean: true });
+    const scale = summed(net) ? [] : [text(`1/${m}`), op("·")];
+    const sumItems = m <= 6 ? [...scale, { t: "paren", items: sum(terms) }] : [text(`${summed(net) ? "" : `1/${m} · `}(the ${m} terms)`)];
+    batchLines.push({ items: [text(reduce), op("="), ...sumItems, { t: "br" }, op("="), num(total)],
+      words: summed(net) ? `the sum over the m = ${m} samples of the batch (batch_reduction sum: no 1/m)`
+        : `the average over the m = ${m} samples of the batch`, mean: true });
   }
   if (l2) {
-    batchLines.push({ items: [text("L2 term"), { t: "sym", base: "λ", sub: "", sup: "", value: net.l2 }, op("/"),
-      { t: "sym", base: "m", sub: "", sup: "", value: m }, op("·"), { ...pTok, value: p }, op("="), num(net.l2 / m * p)],
-    words: "the regularisation term, added separately (biases are not regularised)", l2: true });
+    // The decay of docs/conventions.md with n = m (a pass's batch is its whole data): mean λ/m · p, sum λ · p.
+    const lam = { t: "sym", base: "λ", sub: "", sup: "", value: net.l2 };
+    const coef = summed(net) ? [lam] : [lam, op("/"), { t: "sym", base: "m", sub: "", sup: "", value: m }];
+    batchLines.push({ items: [text("L2 term"), ...coef, op("·"), { ...pTok, value: p }, op("="),
+      num((summed(net) ? net.l2 : net.l2 / m) * p)],
+    words: `the regularisation term, added separately (${net.l2_biases ? "l2_biases: the biases are regularised too"
+      : "biases are not regularised"})`, l2: true });
   }
-  const total = [dPar, op("="), ...(m > 1 ? [text("mean")] : term(s)), ...(l2 ? [op("+"), text("(λ/m) w")] : []),
+  const decay = summed(net) ? `λ ${isBias ? "b" : "w"}` : `(λ/m) ${isBias ? "b" : "w"}`;
+  const total = [dPar, op("="), ...(m > 1 ? [text(reduce)] : term(s)), ...(l2 ? [op("+"), text(decay)] : []),
     op("="), num(grad, true)];
   batchLines.push({ items: total, words: m > 1 ? "what backprop returns for the batch" : "what backprop returns", total: true });
   sections.push({ title: m > 1 ? `Over the batch (m = ${m})` : "With everything", lines: batchLines });
+  const stepWords = `(the batch's ${reduce}${l2 ? ` plus the L2 decay ${decay}` : ""}${twice(net) ? ", sse: no ½" : ""})`;
   const alpha = { t: "sym", base: "α", sub: "", sup: "", value: net.learning_rate };
   const upd = [{ ...pTok, value: p }, op("−"), alpha, op("·"), { ...dPar, value: undefined }, { t: "val", value: grad }, op("=")];
   if (pass.kind === "step" && after) {
     const nw = isBias ? after.biases[l - 1][j] : after.weights[l - 1][j][k];
     sections.push({ title: "The update (this Step)",
-      lines: [{ items: [...upd, num(nw, true)], words: "a small step against the gradient", update: true }] });
+      lines: [{ items: [...upd, num(nw, true)], words: `a small step against the gradient ${stepWords}`, update: true }] });
   } else {
     sections.push({ title: "The update", lines: [{ items: [...upd, text("(press Step)")],
-      words: "a small step against the gradient; Step computes the new value" }] });
+      words: `a small step against the gradient ${stepWords}; Step computes the new value` }] });
   }
   if (check) {
     const g = (part) => (isBias ? check[part].biases[l - 1][j] : check[part].weights[l - 1][j][k]);
@@ -287,6 +305,7 @@ export function matrixData(ctx, l) {
     } else {
       out.y = pass.batch.targets[s];
       out.shortcut = outputShortcut(net);
+      out.twice = twice(net);
       out.softmax = net.output_activation === "softmax";
     }
   }

@@ -87,8 +87,9 @@ export function createMatrixView() {
       if (md.softmax) {
         return lines("delta", [...lhs, m("mtext", ["softmax Jacobian applied to (a − y)"])], [m("mo", ["="]), dCol]);
       }
-      return lines("delta", [...lhs, m("mrow", [m("mo", ["("]), ...aMinusY, m("mo", [")"])]), m("mo", ["⊙"]), ...gz],
-        [m("mo", ["="]), m("mrow", [m("mo", ["("]), ...diff, m("mo", [")"])]), m("mo", ["⊙"]), gCol], [m("mo", ["="]), dCol]);
+      const two = md.twice ? [m("mn", ["2"])] : [];   // sse: ∂C/∂a = 2(a − y)
+      return lines("delta", [...lhs, ...two, m("mrow", [m("mo", ["("]), ...aMinusY, m("mo", [")"])]), m("mo", ["⊙"]), ...gz],
+        [m("mo", ["="]), ...two, m("mrow", [m("mo", ["("]), ...diff, m("mo", [")"])]), m("mo", ["⊙"]), gCol], [m("mo", ["="]), dCol]);
     }
     const nNext = md.deltaNext.length;
     if (big(n, nNext)) return h("p", "small", `(W${sup(ui + 1)})ᵀ is ${n} × ${nNext}: too large to print here.`);
@@ -101,6 +102,16 @@ export function createMatrixView() {
   }
 
   const sup = (n) => `⁽${n}⁾`;
+
+  /** Equations 3 and 4 over a batch of m rows, as this network's conventions write them. */
+  function gradientWords(net, ui) {
+    const sum = net.batch_reduction === "sum";
+    const l2 = net.l2 > 0 ? ` + ${sum ? "λ" : "(λ/m)"} W${sup(ui)}` : "";
+    const l2b = net.l2 > 0 && net.l2_biases ? ` + ${sum ? "λ" : "(λ/m)"} b${sup(ui)}` : "";
+    return `Over a batch of m samples (rows of A${sup(ui - 1)} and Δ${sup(ui)}): ∂C/∂W${sup(ui)} = ${sum ? "" : "(1/m) "}`
+      + `Δ${sup(ui)}ᵀ A${sup(ui - 1)}${l2}, ∂C/∂b${sup(ui)} = ${sum ? "the sum" : "the mean"} of the rows of Δ${sup(ui)}${l2b}`
+      + ` (batch_reduction ${net.batch_reduction}${net.l2 > 0 ? `, L2 on ${net.l2_biases ? "weights and biases" : "weights only"}` : ""}).`;
+  }
 
   function draw() {
     out.replaceChildren();
@@ -119,8 +130,10 @@ export function createMatrixView() {
     out.appendChild(h("h3", "", `Layer ${ui}: the error`));
     if (md.delta) {
       out.appendChild(deltaEquation(md, ui));
-      out.appendChild(h("p", "words", md.output ? "Equation 1, for every output neuron at once."
+      out.appendChild(h("p", "words", md.output ? `Equation 1, for every output neuron at once${md.twice
+        ? " (loss sse, squared error without ½: ∂C/∂a = 2(a − y))" : ""}.`
         : `Equation 2, vectorised: the transposed weights carry the error of layer ${ui + 1} back; ⊙ multiplies entry by entry.`));
+      out.appendChild(h("p", "words", gradientWords(c.net, ui)));
     } else {
       out.appendChild(h("p", "small", "Press Backward for δ."));
     }
