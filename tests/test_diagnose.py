@@ -157,3 +157,13 @@ def test_bad_requests(client: TestClient) -> None:
     r = client.post(f"/api/networks/{net['id']}/diagnose", json={**XOR, "costs": [1.0, "x"]})
     assert r.status_code == 422
     assert client.post("/api/networks/nope/diagnose", json=XOR).status_code == 404
+
+
+def test_first_layer_gradient_exactly_zero(client: TestClient) -> None:
+    """Found by schemathesis: inputs of 0 give dC/dW of the first layer = delta a^T = 0 exactly
+    (a ratio of 0, once a division by zero)."""
+    net = make(client, layer_sizes=[2, 3, 1], learning_rate=0.5)
+    findings = diagnose(client, net, {"inputs": [[0, 0]] * 4, "targets": [[0], [1], [1], [0]]})
+    assert [f["kind"] for f in findings] == ["vanishing_gradient"]
+    assert findings[0]["evidence"]["ratio"] == 0 and findings[0]["evidence"]["gradient_rms"][0] == 0
+    assert "exactly 0" in findings[0]["suggestion"]

@@ -144,10 +144,12 @@ def vanishing(net: engine.Net, grads: engine.Gradients) -> list[Finding]:
     if rms[-1] == 0 or rms[0] >= VANISHING_RATIO * rms[-1]:
         return []
     ratio = rms[0] / rms[-1]
+    how = f"{1 / ratio:.3g} times smaller than the last layer's" if ratio > 0 else \
+        "exactly 0 while the last layer's are not (inputs of 0 carry no gradient either)"
     return [Finding(
         "vanishing_gradient", 1, list(range(net.layer_sizes[1])), {"gradient_rms": rms, "ratio": ratio},
-        f"The first layer's gradients are {1 / ratio:.3g} times smaller than the last layer's, so the first "
-        "layers barely learn: use relu or tanh hidden units, fewer hidden layers, or inputs scaled to about [-1, 1].")]
+        f"The first layer's gradients are {how}, so the first layers barely learn: use relu or tanh hidden "
+        "units, fewer hidden layers, or inputs scaled to about [-1, 1].")]
 
 
 def relative_drop(costs: Sequence[float]) -> float | None:
