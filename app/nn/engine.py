@@ -70,6 +70,11 @@ def _bce_grad(z: Array, a: Array, y: Array) -> Array:
                 - np.where(y > 0, y * (1.0 + np.exp(-z)), 0.0))
 
 
+def _bce_delta(z: Array, a: Array, y: Array) -> Array:
+    # a - y, with 1 - a = sigmoid(-z) taken from z where a is near 1 (1 - a would round away)
+    return np.where(z > 0, (1.0 - y) - sigmoid(-z), a - y)
+
+
 def _minus_log_softmax(z: Array) -> Array:
     """-log a_k = log sum_j e^{z_j} - z_k >= 0 (log-sum-exp, shifted by max z: no overflow)."""
     s = z - z.max(axis=1, keepdims=True)
@@ -100,7 +105,7 @@ LOSSES: dict[str, Loss] = {
     "mse": Loss(lambda z, a, y: 0.5 * ((a - y) ** 2).sum(axis=1), lambda z, a, y: a - y, "1/2 sum_j (a_j - y_j)^2"),
     # squared error without the 1/2, as Hagan et al. and many blogs write it: dC_i/da = 2 (a - y)
     "sse": Loss(lambda z, a, y: ((a - y) ** 2).sum(axis=1), lambda z, a, y: 2.0 * (a - y), "sum_j (a_j - y_j)^2"),
-    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid", lambda z, a, y: a - y, (0.0, 1.0)),
+    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid", _bce_delta, (0.0, 1.0)),
     # The general gradient a sum(y) - y: it is a - y when the targets sum to 1 (a distribution).
     "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1), _ce_grad,
                           "sum_k y_k (logsumexp(z) - z_k)", "softmax",
