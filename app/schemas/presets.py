@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from app.teaching.presets import FORMAT
 from app.schemas.common import Integral, Matrix, ParamMatrix, Seed, Strict, Vector
 from app.schemas.networks import HiddenName, L2, LayerSizes, LearningRate, LossName, NetworkPublic, OutputName
-from app.config import MAX_LAYERS
+from app.limits import MAX_LAYERS
 
 SettingValue = str | float | bool | None
 
