@@ -1,22 +1,10 @@
-"""Settings, read from the environment in one place, and the fixed request limits."""
+"""Settings, read from the environment in one place (the fixed request limits are app.limits)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-# Request limits: fixed (they appear in /openapi.json), chosen so that no request needs
-# more than a few seconds of CPU or a few hundred MB of memory.
-MAX_LAYERS = 10            # input + up to 8 hidden + output
-MAX_NEURONS = 1024         # per layer (784 inputs of MNIST fit)
-MAX_PARAMETERS = 250_000   # weights + biases of one network
-MAX_SAMPLES = 10_000       # per request (a 100 x 100 decision-surface grid)
-MAX_EPOCHS = 10_000        # per train call
-MAX_TRAIN_SAMPLE_EPOCHS = 2_000_000   # samples x epochs per train call
-MAX_TRAIN_WORK = 4_000_000_000        # parameters x samples x epochs per train call
-MAX_TRAIN_UPDATES = 50_000            # weight updates (mini-batches x epochs) per train call
-MAX_TRACE_VALUES = 1_000_000          # samples x neurons of all layers, per request (bounds memory)
 
 
 def _int(name: str, default: int) -> int:

@@ -167,3 +167,11 @@ def test_first_layer_gradient_exactly_zero(client: TestClient) -> None:
     assert [f["kind"] for f in findings] == ["vanishing_gradient"]
     assert findings[0]["evidence"]["ratio"] == 0 and findings[0]["evidence"]["gradient_rms"][0] == 0
     assert "exactly 0" in findings[0]["suggestion"]
+
+
+def test_diagnosis_work_is_bounded(client: TestClient) -> None:
+    # 162,001 parameters (3 x 400 + 401 x 400 + 401) x 1240 samples = 2.009e8 > 2e8 allowed
+    net = make(client, layer_sizes=[2, 400, 400, 1])
+    r = client.post(f"/api/networks/{net['id']}/diagnose",
+                    json={"inputs": [[0.1, 0.2]] * 1240, "targets": [[1]] * 1240})
+    assert r.status_code == 422 and "up to 8 passes" in r.json()["detail"]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from app.config import MAX_SAMPLES
+from app.limits import MAX_SAMPLES
 from app.nn import datasets
 from app.schemas import Dataset, DatasetInfo, FeatureInfo, FeaturesRequest, FeaturesResult, to_array, to_list
 from app.schemas.datasets import FeatureName

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app import limits
 from app.api.deps import NetworkDep
 from app.api.errors import NOT_FOUND
-from app.api.passes import check_trace_size
 from app.nn import diagnose as diagnosis
 from app.schemas import DiagnoseRequest, DiagnoseResult, Finding, to_array
 
@@ -19,6 +19,6 @@ def diagnose(body: DiagnoseRequest, net: NetworkDep) -> DiagnoseResult:
     a trial step (on a copy) worse, vanishing gradients, and, given recent costs, a plateau
     that needs more capacity. The stored network is not changed."""
     x, y = to_array(body.inputs), to_array(body.targets)
-    check_trace_size(net, len(x))
+    limits.check_diagnose(net, len(x))
     result = diagnosis.diagnose(net, x, y, body.costs)
     return DiagnoseResult(findings=[Finding.of(f) for f in result.findings], plateau=result.plateau)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.config import MAX_EPOCHS
+from app.limits import MAX_EPOCHS
 from app.nn.diagnose import Finding as FindingData
 from app.schemas.common import Finite, Matrix, Strict
 

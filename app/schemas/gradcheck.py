@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.nn.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, GradCheck
+from app.limits import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS
+from app.nn.gradcheck import GradCheck
 from app.schemas.common import Matrix, Strict, to_list
 
 Epsilon = Annotated[float, Field(gt=0, le=0.1, allow_inf_nan=False)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.config import MAX_LAYERS, MAX_NEURONS
+from app.limits import MAX_LAYERS, MAX_NEURONS
 from app.nn.engine import Net
 from app.schemas.common import Integral, ParamMatrix, Seed, Strict, Vector, to_list
 

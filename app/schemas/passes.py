@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
-from app.config import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
+from app.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
 from app.nn.engine import Gradients, InvalidInput, Net, Trace, g_prime
 from app.schemas.common import Computed, Integral, Matrix, Rows, Seed, Strict, Values, omitted
 from app.schemas.networks import LearningRate, NetworkPublic

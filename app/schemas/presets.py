@@ -10,7 +10,7 @@ from app.teaching.presets import FORMAT
 from app.schemas.common import Integral, Matrix, ParamMatrix, Seed, Strict, Vector
 from app.schemas.networks import (HiddenName, L2, L2Biases, LayerSizes, LearningRate, LossName, NetworkPublic,
                                   OutputName, Reduction)
-from app.config import MAX_LAYERS
+from app.limits import MAX_LAYERS
 
 SettingValue = str | float | bool | None
 
