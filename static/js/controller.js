@@ -58,9 +58,9 @@ export function createController(state, { animator, architecture }) {
   /** The cost of the training set now (and of the test set, if any), as one point of the cost chart. */
   async function refreshCost() {
     const { data, network } = state;
-    const res = await api.forward(network.id, data.inputs, data.targets);
-    const point = { x: network.steps, cost: res.cost };
-    if (hasTest(data)) point.testCost = (await api.forward(network.id, data.test_inputs, data.test_targets)).cost;
+    const cost = async (inputs, targets) => (await api.forward(network.id, inputs, targets, { fields: [] })).cost;   // the cost only
+    const point = { x: network.steps, cost: await cost(data.inputs, data.targets) };
+    if (hasTest(data)) point.testCost = await cost(data.test_inputs, data.test_targets);
     const last = state.history[state.history.length - 1];
     if (!last || last.x !== network.steps) state.history.push(point);
     state.emit("history", state.history);
@@ -83,7 +83,7 @@ export function createController(state, { animator, architecture }) {
     const rows = await gridAsInputs(grid);
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
     for (let i = 0; i < rows.length; i += GRID_CHUNK) {
-      const part = await api.forward(id, rows.slice(i, i + GRID_CHUNK));
+      const part = await api.forward(id, rows.slice(i, i + GRID_CHUNK), null, { fields: ["a"] });
       part.layers.forEach((layer, l) => { if (layer.a) for (const row of layer.a) layers[l].a.push(row); });
     }
     if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows
@@ -193,12 +193,10 @@ export function createController(state, { animator, architecture }) {
 
   async function step() {
     const batch = currentBatch();
-    const before = state.network;
     const res = await api.step(state.network.id, batch.inputs, batch.targets);
     setPass("step", res, batch);   // the pass's numbers are those of the network before the update
     setNetwork(res.network);
     count();
-    animator.step(before, res);
     await refreshCost();
     await refreshSurface();
   }
