@@ -77,8 +77,9 @@ def dead_relus(net: engine.Net, trace: engine.Trace) -> list[Finding]:
             out.append(Finding(
                 "dead_relu", l, dead.tolist(),
                 {"max_z": z[:, dead].max(axis=0).tolist(), "samples": int(z.shape[0])},
-                f"{_count(dead.size, 'neuron')} of layer {l + 1} output 0 for every sample (z <= 0), so no "
-                "gradient reaches their weights and they never learn again: create the network again with "
+                f"{_count(dead.size, 'neuron')} of layer {l + 1} {'outputs' if dead.size == 1 else 'output'} 0 for "
+                "every sample (z <= 0), so no gradient reaches their weights and they never learn again: create the "
+                "network again with "
                 "another seed or a smaller learning rate, or use tanh hidden units."))
     return out
 
@@ -98,7 +99,8 @@ def saturated(net: engine.Net, trace: engine.Trace) -> list[Finding]:
                 "saturated", l, stuck.tolist(),
                 {"saturated_share": share[stuck].tolist(), "max_g_prime": g[:, stuck].max(axis=0).tolist(),
                  "threshold": SATURATION * G_PRIME_MAX[name]},
-                f"{_count(stuck.size, 'neuron')} of layer {l + 1} sit on the flat ends of {name} "
+                f"{_count(stuck.size, 'neuron')} of layer {l + 1} {'sits' if stuck.size == 1 else 'sit'} on the flat "
+                f"ends of {name} "
                 f"(g'(z) below {SATURATION * G_PRIME_MAX[name]:g} for nearly every sample), so almost no error "
                 "passes through them: scale the inputs to about [-1, 1], start from smaller weights "
                 "(another seed), or lower the learning rate."))
