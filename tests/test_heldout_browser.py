@@ -176,3 +176,18 @@ def test_issue17_views_fit_the_screen(page: Page, base_url: str, artifacts: Path
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
     page.screenshot(path=str(artifacts / f"issue17-{width}.png"), full_page=True)
+
+
+def test_overfitting_preset_opens_with_its_held_out_samples(page: Page, base_url: str) -> None:
+    open_page(page, base_url)
+    page.select_option("#preset", "overfitting")
+    page.wait_for_url(re.compile(r"test=0\.5"), timeout=20_000)
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    net = api(base_url, "GET", f"/api/networks/{current_id(page)}")
+    assert net["layer_sizes"] == [2, 24, 24, 1]
+    # the page's held-out samples are the preset's: its test cost before training is the API's on them
+    doc = api(base_url, "GET", "/api/presets/overfitting")
+    want = api(base_url, "POST", f"/api/networks/{net['id']}/forward",
+               {"inputs": doc["data"]["test_inputs"], "targets": doc["data"]["test_targets"]})["cost"]
+    expect(page.locator("#cost-chart .current.test")).to_have_text(re.compile(r"test "))
+    assert float(page.locator("#cost-chart .current.test").text_content().split()[-1]) == pytest.approx(want, rel=1e-3)
