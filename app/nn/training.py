@@ -21,10 +21,10 @@ from app.nn.engine import (Array, DivergedError, Gradients, InvalidInput, Net, P
 
 
 def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
-    """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.multiply(grads.flat, alpha, out=out.flat)
-        np.subtract(params.flat, out.flat, out=out.flat)
+    """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept).
+    Callers silence numpy's overflow warnings."""
+    np.multiply(grads.flat, alpha, out=out.flat)
+    np.subtract(params.flat, out.flat, out=out.flat)
     if not (np.isfinite(out.flat.sum()) or np.isfinite(out.flat).all()):
         raise DivergedError("a weight or bias leaves float64")
 
@@ -49,8 +49,9 @@ def step(net: Net, x: Array, y: Array, learning_rate: float | None = None) -> tu
     grads = backward(net, trace, y)
     new = Params(net.layer_sizes)
     try:
-        descend(Params.of(net), grads.params, alpha, new)
-        settle(new.into(net), x, y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            descend(Params.of(net), grads.params, alpha, new)
+            settle(new.into(net), x, y)
     except DivergedError as err:
         raise DivergedError(f"after this update, {err.what}; nothing was changed", advice(alpha)) from None
     return trace, grads, new.into(net, net.steps + 1)
@@ -87,10 +88,10 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     good, spare, grads = Params.of(net), Params(net.layer_sizes), Params(net.layer_sizes)
     nets = {id(good): good.into(net), id(spare): spare.into(net)}
     kept = Params.of(net) if batch < m else good  # the network at the end of the last epoch kept
-    trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
     costs_: list[float] = []
     stopped = None
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
+        trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
         for _ in range(epochs):
             try:
                 if batch == m:
