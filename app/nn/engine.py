@@ -1,32 +1,27 @@
-"""The multilayer perceptron, in numpy only, in the lecture's notation.
+"""The multilayer perceptron, in numpy only, in the lecture's notation (docs/numerics.md).
 
-Layers are numbered 0..L (0 = input; the UI adds 1). For layer l >= 1:
-    z[l] = a[l-1] @ weights[l-1].T + biases[l-1]      (samples first, shape (m, n_l))
-    a[l] = g(z[l])
-`weights[l-1]` has shape (n_l, n_{l-1}): row j, column k is w_jk, from neuron k of
-layer l-1 to neuron j of layer l. Nothing here knows about the web.
-
-Each computation exists once: `forward` and `backward` check their input, then call the
-unchecked `propagate` and `backprop` that app.nn.training calls directly once it has checked its
-data. Costs come from z (softplus, log-sum-exp): exact for saturated outputs (docs/numerics.md).
+Layers are numbered 0..L (0 = input; the UI adds 1). For layer l >= 1, samples first:
+    z[l] = a[l-1] @ weights[l-1].T + biases[l-1] (m, n_l),  a[l] = g(z[l])
+`weights[l-1]` has shape (n_l, n_{l-1}): row j, column k is w_jk, from neuron k of layer l-1
+to neuron j of layer l. `forward`/`backward` check their input, then call `propagate`/`backprop`,
+which the training loop calls directly once it has checked its data. Costs come from z
+(softplus, log-sum-exp), exact for saturated outputs. Nothing here knows about the web.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 
 Array = np.ndarray
-BIG = float(np.finfo(np.float64).max)  # dC/da beyond it is reported as +-BIG (Gradients.cost_grad_capped)
+BIG = float(np.finfo(np.float64).max)  # dC/da beyond it is shown as +-BIG (Gradients.cost_grad_capped)
 
 
-def sigmoid(z: Array) -> Array:
-    # e^-z is inf for z < -709, which rightly gives 0: forward/backward/train silence that
-    # warning once around their work (an errstate per call cost ~2 us in the training loop).
+def sigmoid(z: Array) -> Array:  # e^-z = inf for z < -709 rightly gives 0; callers silence the warning
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -38,7 +33,6 @@ def softmax(z: Array) -> Array:
 @dataclass(frozen=True)
 class Activation:
     """g and g'(z); g' takes (z, a) because sigmoid and tanh are cheapest from a."""
-
     f: Callable[[Array], Array]
     df: Callable[[Array, Array], Array]
     elementwise: bool = True  # softmax is not: its Jacobian couples the outputs
@@ -57,23 +51,15 @@ OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
 
 
 def _bce_cost(z: Array, a: Array, y: Array) -> Array:
-    # -y log a - (1-y) log(1-a) with log a = -softplus(-z), log(1-a) = -softplus(z), and
-    # softplus(+-z) = max(+-z, 0) + log1p(e^-|z|): each term >= 0 for y in [0, 1], so no
-    # cancellation and no clipping (z = 40, y = 0 costs 40.0 exactly).
+    # -y log a - (1-y) log(1-a) = y softplus(-z) + (1-y) softplus(z), softplus(+-z) = max(+-z, 0)
+    # + log1p(e^-|z|): terms >= 0 for y in [0, 1], no cancellation, no clipping (z = 40, y = 0: 40.0)
     shared = np.log1p(np.exp(-np.abs(z)))
     return (shared + y * np.maximum(-z, 0.0) + (1.0 - y) * np.maximum(z, 0.0)).sum(axis=1)
 
 
 def _bce_grad(z: Array, a: Array, y: Array) -> Array:
     # dC/da = -y/a + (1-y)/(1-a) = -y (1 + e^-z) + (1-y)(1 + e^z), from z: a rounds to 1 above z = 37.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return (np.where(y < 1, (1.0 - y) * (1.0 + np.exp(z)), 0.0)
-                - np.where(y > 0, y * (1.0 + np.exp(-z)), 0.0))
-
-
-def _bce_delta(z: Array, a: Array, y: Array) -> Array:
-    # a - y, with 1 - a = sigmoid(-z) taken from z where a is near 1 (1 - a would round away)
-    return np.where(z > 0, (1.0 - y) - sigmoid(-z), a - y)
+    return np.where(y < 1, (1.0 - y) * (1.0 + np.exp(z)), 0.0) - np.where(y > 0, y * (1.0 + np.exp(-z)), 0.0)
 
 
 def _minus_log_softmax(z: Array) -> Array:
@@ -82,18 +68,10 @@ def _minus_log_softmax(z: Array) -> Array:
     return np.log(np.exp(s).sum(axis=1, keepdims=True)) - s
 
 
-def _ce_grad(z: Array, a: Array, y: Array) -> Array:
-    with np.errstate(over="ignore", invalid="ignore"):  # -y_k / a_k = -y_k e^{-log a_k}
-        return np.where(y != 0, -y * np.exp(_minus_log_softmax(z)), 0.0)
-
-
 @dataclass(frozen=True)
 class Loss:
-    """Per-sample cost C_i(z, a, y) (shape (m,)) and dC_i/da (+-inf where it exceeds float64).
-    `output` names the output activation it requires, `delta` its closed-form dC_i/dz[L] with
-    that activation, `targets` the range each target must lie in (cross-entropies compare
-    probabilities), `formula` the cost as the error messages and docs write it."""
-
+    """C_i(z, a, y) per sample (m,), dC_i/da (+-inf beyond float64), C_i as messages write it; the
+    output activation it requires, dC_i/dz[L] in closed form with it, the allowed target range."""
     cost: Callable[[Array, Array, Array], Array]
     grad: Callable[[Array, Array, Array], Array]
     formula: str
@@ -104,19 +82,20 @@ class Loss:
 
 LOSSES: dict[str, Loss] = {
     "mse": Loss(lambda z, a, y: 0.5 * ((a - y) ** 2).sum(axis=1), lambda z, a, y: a - y, "1/2 sum_j (a_j - y_j)^2"),
-    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid", _bce_delta, (0.0, 1.0)),
-    # The general gradient a sum(y) - y: it is a - y when the targets sum to 1 (a distribution).
-    "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1), _ce_grad,
+    # delta = a - y, with 1 - a = sigmoid(-z) from z where a is near 1 (1 - a would round away)
+    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid",
+                lambda z, a, y: np.where(z > 0, (1.0 - y) - sigmoid(-z), a - y), (0.0, 1.0)),
+    # dC/da_k = -y_k / a_k = -y_k e^{-log a_k}; delta = a sum(y) - y, a - y when the targets sum to 1
+    "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1),
+                          lambda z, a, y: np.where(y != 0, -y * np.exp(_minus_log_softmax(z)), 0.0),
                           "sum_k y_k (logsumexp(z) - z_k)", "softmax",
                           lambda z, a, y: a * y.sum(axis=1, keepdims=True) - y, (0.0, 1.0)),
 }
 
 
 class InvalidInput(ValueError):
-    """Input (a request's numbers, a setting, a size) that a formula or a limit refuses.
-
-    The message is one sentence for the student: what is wrong and what is allowed. The API
-    answers it with 422; any other exception is a bug (a logged 500 without internals)."""
+    """Input a formula or a limit refuses; the message is one sentence for the student (what is
+    wrong, what is allowed). The API answers 422; any other exception is a bug (a logged 500)."""
 
 
 class DivergedError(InvalidInput):
@@ -131,7 +110,6 @@ class DivergedError(InvalidInput):
 @dataclass
 class Net:
     """Parameters and settings of one network; no hidden mutable state."""
-
     layer_sizes: list[int]
     weights: list[Array]
     biases: list[Array]
@@ -143,54 +121,36 @@ class Net:
     seed: int = 0
     steps: int = 0
 
-    @property
-    def L(self) -> int:  # noqa: N802 - the lecture's name for the output layer's index
-        return len(self.layer_sizes) - 1
+    L = property(lambda self: len(self.layer_sizes) - 1)  # the lecture's output layer index
 
     def activation(self, l: int) -> Activation:
         return ACTIVATIONS[self.output_activation if l == self.L else self.hidden_activation]
 
     def parameter_count(self) -> int:
-        """Weights plus biases: sum over layers of n_l (n_{l-1} + 1)."""
         return parameter_count(self.layer_sizes)
 
 
 def parameter_count(layer_sizes: list[int]) -> int:
-    """Weights plus biases of a network of these widths: sum over layers of n_l (n_{l-1} + 1)."""
+    """Weights plus biases: sum over layers of n_l (n_{l-1} + 1)."""
     return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
 class Params:
     """Every weight and bias of a network in one float64 buffer (weights[0..L-1], then biases),
     with views of the engine's shapes: an update is one subtraction and one finiteness check."""
-
     def __init__(self, layer_sizes: list[int]) -> None:
         shapes = [(n_out, n_in) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
-        self.flat = np.empty(parameter_count(layer_sizes))
-        self.n_weights = sum(o * i for o, i in shapes)
-        at, views = 0, []
-        for shape in shapes + [(n_out,) for n_out, _ in shapes]:
-            size = math.prod(shape)
-            views.append(self.flat[at:at + size].reshape(shape))
-            at += size
+        self.flat, self.n_weights = np.empty(parameter_count(layer_sizes)), sum(o * i for o, i in shapes)
+        ends = np.cumsum([math.prod(s) for s in shapes] + [o for o, _ in shapes])
+        views = [self.flat[end - math.prod(s):end].reshape(s)
+                 for s, end in zip(shapes + [(o,) for o, _ in shapes], ends)]
         self.weights: list[Array] = views[:len(shapes)]
         self.biases: list[Array] = views[len(shapes):]
-
-    @classmethod
-    def of(cls, net: Net) -> "Params":
-        p = cls(net.layer_sizes)
-        p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
-        return p
-
-    def into(self, net: Net, steps: int | None = None) -> Net:
-        """`net`'s settings with these parameters (views of this buffer, not copies)."""
-        return replace(net, weights=self.weights, biases=self.biases, steps=net.steps if steps is None else steps)
 
 
 @dataclass
 class Trace:
     """What the forward pass computed: a[0] = x; z[l], a[l] for l >= 1 (z[0] is None)."""
-
     z: list[Array | None]
     a: list[Array]
 
@@ -200,7 +160,6 @@ class Gradients:
     """delta[l] = dC_i/dz[l] per sample (delta[0] is None); dC/dw, dC/db (batch means + L2) in
     `params`; cost_grad = dC_i/da[L] per sample, with the [sample, neuron] entries whose true
     value is beyond float64 (about 1.8e308; shown as +-BIG) listed in cost_grad_capped."""
-
     delta: list[Array | None]
     params: Params
     cost: float
@@ -214,12 +173,10 @@ class Gradients:
 
 def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2) -> None:
     """The pairing rules: InvalidInput (a sentence) for an activation, loss or pairing refused."""
-    if hidden not in HIDDEN_ACTIVATIONS:
-        raise InvalidInput(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
-    if output not in OUTPUT_ACTIVATIONS:
-        raise InvalidInput(f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, not {output!r}")
-    if loss not in LOSSES:
-        raise InvalidInput(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+    for name, value, allowed in (("hidden_activation", hidden, HIDDEN_ACTIVATIONS),
+                                 ("output_activation", output, OUTPUT_ACTIVATIONS), ("loss", loss, tuple(LOSSES))):
+        if value not in allowed:
+            raise InvalidInput(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     need = LOSSES[loss].output
     if need is not None and output != need:
         raise InvalidInput(f"loss {loss!r} needs a {need} output layer, not {output!r}")
@@ -232,8 +189,7 @@ def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Ar
     """Glorot-style normal weights (He for relu), zero biases, from one seeded generator."""
     if len(layer_sizes) < 2 or min(layer_sizes) < 1:
         raise InvalidInput("layer_sizes needs at least 2 layers of at least 1 neuron")
-    rng = np.random.default_rng(seed)
-    gain = 2.0 if hidden == "relu" else 1.0
+    rng, gain = np.random.default_rng(seed), 2.0 if hidden == "relu" else 1.0
     weights = [rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in))
                for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
     biases = [np.zeros(n) for n in layer_sizes[1:]]
@@ -256,7 +212,7 @@ def check_params(net: Net) -> None:
             raise InvalidInput(f"weights[{l - 1}] and biases[{l - 1}] must be finite numbers")
 
 
-def _first_bad_row(bad: Array) -> int:
+def _first_bad_row(bad: Array) -> int:  # the first sample with a True entry
     return int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0])
 
 
@@ -277,22 +233,22 @@ def check_batch(net: Net, x: Array, y: Array | None) -> None:
                            f"[{low_high[0]:g}, {low_high[1]:g}]: sample {i + 1} (targets[{i}]) is {y[i].tolist()}")
 
 
-def _finite(values: Array) -> bool:
+def finite(values: Array) -> bool:
     # One sum is cheaper than isfinite(); it is inf or NaN whenever an entry is (rarely also
-    # when finite entries overflow it, so the exact check then decides).
+    # when finite entries overflow it: the exact check then decides).
     return math.isfinite(values.sum()) or bool(np.isfinite(values).all())
 
 
 def propagate(net: Net, x: Array) -> Trace:
-    """The forward pass without input checks (callers check_batch first and silence numpy's
-    overflow warnings); DivergedError if a weighted input z leaves float64."""
+    """The forward pass, unchecked (callers check_batch and silence numpy's overflow warnings
+    once: an errstate per call cost ~15% of the training loop); DivergedError if z overflows."""
     z: list[Array | None] = [None]
     a: list[Array] = [x]
     last = len(net.layer_sizes) - 1
     for l in range(1, last + 1):
         zl = a[-1] @ net.weights[l - 1].T
         zl += net.biases[l - 1]
-        if not _finite(zl):
+        if not finite(zl):
             i = _first_bad_row(~np.isfinite(zl))
             raise DivergedError(f"the weighted input z of layer {l} overflows float64 for sample {i + 1}")
         z.append(zl)
@@ -322,10 +278,9 @@ def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array
     """(C_i per sample, C = (1/m) sum_i C_i + lambda/(2n) sum w^2), n the training samples
     (default m; biases not regularised); DivergedError naming the sample if C leaves float64."""
     per = sample_costs(net, trace, y)
-    total = float(np.add.reduce(per)) / per.shape[0]
-    if net.l2:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total += net.l2 / (2 * (n or per.shape[0])) * sum(float(np.vdot(w, w)) for w in net.weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        reg = net.l2 / (2 * (n or per.shape[0])) * sum(float(np.vdot(w, w)) for w in net.weights) if net.l2 else 0
+    total = float(np.add.reduce(per)) / per.shape[0] + reg
     if not math.isfinite(total):
         bad = ~np.isfinite(per)
         who = f"the cost of sample {_first_bad_row(bad) + 1}" if bad.any() else "the cost"
@@ -333,8 +288,7 @@ def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array
     return per, total
 
 
-def cost(net: Net, trace: Trace, y: Array) -> float:
-    """C = (1/m) sum_i C_i + lambda/(2m) sum w^2; DivergedError if it leaves float64."""
+def cost(net: Net, trace: Trace, y: Array) -> float:  # C with n = m
     return costs(net, trace, y)[1]
 
 
@@ -352,9 +306,8 @@ def output_delta(net: Net, trace: Trace, y: Array) -> Array:
 
 
 def backprop(net: Net, trace: Trace, y: Array, out: Params, n: int | None = None) -> list[Array | None]:
-    """Equations 1-4 without input checks (callers silence overflow warnings): dC/dw =
-    delta^T a / m + (lambda/n) w and dC/db = mean delta, written into `out`; returns delta[l]
-    per layer (overflow shows as inf or NaN in `out`: the caller checks)."""
+    """Equations 1-4, unchecked like propagate: dC/dw = delta^T a / m + (lambda/n) w and dC/db =
+    mean delta into `out`; returns delta[l] per layer (an overflow shows as inf or NaN: callers check)."""
     m, L = y.shape[0], len(net.layer_sizes) - 1
     delta: list[Array | None] = [None] * (L + 1)
     delta[L] = output_delta(net, trace, y)
@@ -379,7 +332,7 @@ def backward(net: Net, trace: Trace, y: Array) -> Gradients:
     with np.errstate(over="ignore", invalid="ignore"):
         delta = backprop(net, trace, y, grads)
         cost_grad = LOSSES[net.loss].grad(trace.z[-1], trace.a[-1], y)
-    if not (_finite(grads.flat) and all(_finite(d) for d in delta[1:])):
+    if not (finite(grads.flat) and all(finite(d) for d in delta[1:])):
         raise DivergedError("the gradients overflow float64 for these inputs")
     capped = np.argwhere(~np.isfinite(cost_grad)).tolist()
     return Gradients(delta, grads, total, per, np.clip(cost_grad, -BIG, BIG), capped)

@@ -12,12 +12,23 @@ module adds only the update and the loop around them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.nn.engine import (Array, DivergedError, Gradients, InvalidInput, Net, Params, Trace, backprop, backward,
-                           check_batch, check_params, costs, forward, propagate)
+                           check_batch, check_params, costs, finite, forward, propagate)
+
+
+def params_of(net: Net) -> Params:
+    p = Params(net.layer_sizes)
+    p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
+    return p
+
+
+def net_with(p: Params, net: Net, steps: int | None = None) -> Net:
+    """`net`'s settings with the parameters of p (views of its buffer, not copies)."""
+    return replace(net, weights=p.weights, biases=p.biases, steps=net.steps if steps is None else steps)
 
 
 def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
@@ -25,7 +36,7 @@ def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
     Callers silence numpy's overflow warnings."""
     np.multiply(grads.flat, alpha, out=out.flat)
     np.subtract(params.flat, out.flat, out=out.flat)
-    if not (np.isfinite(out.flat.sum()) or np.isfinite(out.flat).all()):
+    if not finite(out.flat):
         raise DivergedError("a weight or bias leaves float64")
 
 
@@ -50,11 +61,11 @@ def step(net: Net, x: Array, y: Array, learning_rate: float | None = None) -> tu
     new = Params(net.layer_sizes)
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            descend(Params.of(net), grads.params, alpha, new)
-            settle(new.into(net), x, y)
+            descend(params_of(net), grads.params, alpha, new)
+            settle(net_with(new, net), x, y)
     except DivergedError as err:
         raise DivergedError(f"after this update, {err.what}; nothing was changed", advice(alpha)) from None
-    return trace, grads, new.into(net, net.steps + 1)
+    return trace, grads, net_with(new, net, net.steps + 1)
 
 
 @dataclass
@@ -85,9 +96,9 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     alpha = net.learning_rate if learning_rate is None else learning_rate
     m = x.shape[0]
     batch = m if batch_size is None else min(batch_size, m)
-    good, spare, grads = Params.of(net), Params(net.layer_sizes), Params(net.layer_sizes)
-    nets = {id(good): good.into(net), id(spare): spare.into(net)}
-    kept = Params.of(net) if batch < m else good  # the network at the end of the last epoch kept
+    good, spare, grads = params_of(net), Params(net.layer_sizes), Params(net.layer_sizes)
+    nets = {id(good): net_with(good, net), id(spare): net_with(spare, net)}
+    kept = params_of(net) if batch < m else good  # the network at the end of the last epoch kept
     costs_: list[float] = []
     stopped = None
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
@@ -120,4 +131,4 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     updates = len(costs_) * -(-m // batch)
     out = Params(net.layer_sizes)
     np.copyto(out.flat, kept.flat)
-    return TrainResult(costs_, out.into(net, net.steps + updates), updates, stopped)
+    return TrainResult(costs_, net_with(out, net, net.steps + updates), updates, stopped)
