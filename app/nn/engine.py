@@ -1,32 +1,24 @@
-"""The multilayer perceptron, in numpy only, in the lecture's notation.
-
-Layers are numbered 0..L (0 = input; the UI adds 1). For layer l >= 1:
-    z[l] = a[l-1] @ weights[l-1].T + biases[l-1]      (samples first, shape (m, n_l))
-    a[l] = g(z[l])
-`weights[l-1]` has shape (n_l, n_{l-1}): row j, column k is w_jk, from neuron k of
-layer l-1 to neuron j of layer l. Nothing here knows about the web.
-
-Each computation exists once: `forward` and `backward` check their input, then call the
-unchecked `propagate` and `backprop` that app.nn.training calls directly once it has checked its
-data. Costs come from z (softplus, log-sum-exp): exact for saturated outputs (docs/numerics.md).
-"""
+"""The multilayer perceptron, in numpy only, in the lecture's notation (docs/numerics.md,
+docs/conventions.md). Layers 0..L (0 = input; the UI adds 1); for l >= 1, samples first:
+    z[l] = a[l-1] @ weights[l-1].T + biases[l-1] (m, n_l),  a[l] = g(z[l])
+weights[l-1] is (n_l, n_{l-1}): row j, column k is w_jk, from neuron k of layer l-1 to neuron j
+of layer l. forward/backward check their input, then call propagate/backprop (which training
+calls directly on checked data). Costs come from z (softplus, log-sum-exp). No web here."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-
 Array = np.ndarray
-BIG = float(np.finfo(np.float64).max)  # dC/da beyond it is reported as +-BIG (Gradients.cost_grad_capped)
+BIG = float(np.finfo(np.float64).max)  # dC/da beyond it is shown as +-BIG (Gradients.cost_grad_capped)
 
 
-def sigmoid(z: Array) -> Array:
-    with np.errstate(over="ignore"):  # e^-z is inf for z < -709, which rightly gives 0
-        return 1.0 / (1.0 + np.exp(-z))
+def sigmoid(z: Array) -> Array:  # e^-z = inf for z < -709 rightly gives 0; callers silence the warning
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def softmax(z: Array) -> Array:
@@ -37,7 +29,6 @@ def softmax(z: Array) -> Array:
 @dataclass(frozen=True)
 class Activation:
     """g and g'(z); g' takes (z, a) because sigmoid and tanh are cheapest from a."""
-
     f: Callable[[Array], Array]
     df: Callable[[Array, Array], Array]
     elementwise: bool = True  # softmax is not: its Jacobian couples the outputs
@@ -53,26 +44,19 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 OUTPUT_ACTIVATIONS = ("sigmoid", "linear", "softmax")
+REDUCTIONS = ("mean", "sum")  # how a batch's per-sample costs and gradients combine (docs/conventions.md)
 
 
 def _bce_cost(z: Array, a: Array, y: Array) -> Array:
-    # -y log a - (1-y) log(1-a) with log a = -softplus(-z), log(1-a) = -softplus(z), and
-    # softplus(+-z) = max(+-z, 0) + log1p(e^-|z|): each term >= 0 for y in [0, 1], so no
-    # cancellation and no clipping (z = 40, y = 0 costs 40.0 exactly).
+    # -y log a - (1-y) log(1-a) = y softplus(-z) + (1-y) softplus(z), softplus(+-z) = max(+-z, 0)
+    # + log1p(e^-|z|): terms >= 0 for y in [0, 1], no cancellation, no clipping (z = 40, y = 0: 40.0)
     shared = np.log1p(np.exp(-np.abs(z)))
     return (shared + y * np.maximum(-z, 0.0) + (1.0 - y) * np.maximum(z, 0.0)).sum(axis=1)
 
 
 def _bce_grad(z: Array, a: Array, y: Array) -> Array:
     # dC/da = -y/a + (1-y)/(1-a) = -y (1 + e^-z) + (1-y)(1 + e^z), from z: a rounds to 1 above z = 37.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return (np.where(y < 1, (1.0 - y) * (1.0 + np.exp(z)), 0.0)
-                - np.where(y > 0, y * (1.0 + np.exp(-z)), 0.0))
-
-
-def _bce_delta(z: Array, a: Array, y: Array) -> Array:
-    # a - y, with 1 - a = sigmoid(-z) taken from z where a is near 1 (1 - a would round away)
-    return np.where(z > 0, (1.0 - y) - sigmoid(-z), a - y)
+    return np.where(y < 1, (1.0 - y) * (1.0 + np.exp(z)), 0.0) - np.where(y > 0, y * (1.0 + np.exp(-z)), 0.0)
 
 
 def _minus_log_softmax(z: Array) -> Array:
@@ -81,18 +65,9 @@ def _minus_log_softmax(z: Array) -> Array:
     return np.log(np.exp(s).sum(axis=1, keepdims=True)) - s
 
 
-def _ce_grad(z: Array, a: Array, y: Array) -> Array:
-    with np.errstate(over="ignore", invalid="ignore"):  # -y_k / a_k = -y_k e^{-log a_k}
-        return np.where(y != 0, -y * np.exp(_minus_log_softmax(z)), 0.0)
-
-
 @dataclass(frozen=True)
 class Loss:
-    """Per-sample cost C_i(z, a, y) (shape (m,)) and dC_i/da (+-inf where it exceeds float64).
-    `output` names the output activation it requires, `delta` its closed-form dC_i/dz[L] with
-    that activation, `targets` the range each target must lie in (cross-entropies compare
-    probabilities), `formula` the cost as the error messages and docs write it."""
-
+    """C_i(z, a, y) (m,), dC_i/da (+-inf beyond float64), C_i in words, the output it needs, delta with it, y range."""
     cost: Callable[[Array, Array, Array], Array]
     grad: Callable[[Array, Array, Array], Array]
     formula: str
@@ -103,26 +78,24 @@ class Loss:
 
 LOSSES: dict[str, Loss] = {
     "mse": Loss(lambda z, a, y: 0.5 * ((a - y) ** 2).sum(axis=1), lambda z, a, y: a - y, "1/2 sum_j (a_j - y_j)^2"),
-    # squared error without the 1/2, as Hagan et al. and many blogs write it: dC_i/da = 2 (a - y)
     "sse": Loss(lambda z, a, y: ((a - y) ** 2).sum(axis=1), lambda z, a, y: 2.0 * (a - y), "sum_j (a_j - y_j)^2"),
-    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid", _bce_delta, (0.0, 1.0)),
-    # The general gradient a sum(y) - y: it is a - y when the targets sum to 1 (a distribution).
-    "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1), _ce_grad,
+    # delta = a - y, with 1 - a = sigmoid(-z) from z where a is near 1 (1 - a would round away)
+    "bce": Loss(_bce_cost, _bce_grad, "sum_j softplus(z_j) - y_j z_j", "sigmoid",
+                lambda z, a, y: np.where(z > 0, (1.0 - y) - sigmoid(-z), a - y), (0.0, 1.0)),
+    # dC/da_k = -y_k / a_k = -y_k e^{-log a_k}; delta = a sum(y) - y, a - y when the targets sum to 1
+    "cross_entropy": Loss(lambda z, a, y: (y * _minus_log_softmax(z)).sum(axis=1),
+                          lambda z, a, y: np.where(y != 0, -y * np.exp(_minus_log_softmax(z)), 0.0),
                           "sum_k y_k (logsumexp(z) - z_k)", "softmax",
                           lambda z, a, y: a * y.sum(axis=1, keepdims=True) - y, (0.0, 1.0)),
 }
 
 
 class InvalidInput(ValueError):
-    """Input (a request's numbers, a setting, a size) that a formula or a limit refuses.
-
-    The message is one sentence for the student: what is wrong and what is allowed. The API
-    answers it with 422; any other exception is a bug (a logged 500 without internals)."""
+    """Input a formula or limit refuses; its message says what is wrong and what is allowed (API: 422)."""
 
 
 class DivergedError(InvalidInput):
-    """A number left float64's range: a weighted input z, the cost, a gradient or an updated
-    weight. `what` says which, without advice, so that a caller can say what to try."""
+    """A number (z, the cost, a gradient, an updated weight) left float64; `what` says which, without advice."""
 
     def __init__(self, what: str, advice: str = "use smaller inputs or weights") -> None:
         super().__init__(f"{what}; {advice}")
@@ -132,7 +105,6 @@ class DivergedError(InvalidInput):
 @dataclass
 class Net:
     """Parameters and settings of one network; no hidden mutable state."""
-
     layer_sizes: list[int]
     weights: list[Array]
     biases: list[Array]
@@ -146,64 +118,44 @@ class Net:
     batch_reduction: str = "mean"  # "sum": the batch's cost and gradient are sums over its samples, not means
     l2_biases: bool = False        # the L2 penalty covers the biases too
 
-    @property
-    def L(self) -> int:  # noqa: N802 - the lecture's name for the output layer's index
-        return len(self.layer_sizes) - 1
+    L = property(lambda self: len(self.layer_sizes) - 1)  # the lecture's output layer index
+    regularised = property(lambda self: self.weights + self.biases if self.l2_biases else self.weights)  # under L2
 
     def activation(self, l: int) -> Activation:
         return ACTIVATIONS[self.output_activation if l == self.L else self.hidden_activation]
 
     def parameter_count(self) -> int:
-        """Weights plus biases: sum over layers of n_l (n_{l-1} + 1)."""
         return parameter_count(self.layer_sizes)
 
 
 def parameter_count(layer_sizes: list[int]) -> int:
-    """Weights plus biases of a network of these widths: sum over layers of n_l (n_{l-1} + 1)."""
+    """Weights plus biases: sum over layers of n_l (n_{l-1} + 1)."""
     return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
 class Params:
-    """Every weight and bias of a network in one float64 buffer (weights[0..L-1], then biases),
-    with views of the engine's shapes: an update is one subtraction and one finiteness check."""
-
+    """All weights (layer by layer), then all biases, in one float64 buffer `flat`, with shaped views."""
     def __init__(self, layer_sizes: list[int]) -> None:
         shapes = [(n_out, n_in) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
-        self.flat = np.empty(parameter_count(layer_sizes))
-        self.n_weights = sum(o * i for o, i in shapes)
-        at, views = 0, []
-        for shape in shapes + [(n_out,) for n_out, _ in shapes]:
-            size = math.prod(shape)
-            views.append(self.flat[at:at + size].reshape(shape))
-            at += size
+        self.flat, self.n_weights = np.empty(parameter_count(layer_sizes)), sum(o * i for o, i in shapes)
+        ends = np.cumsum([math.prod(s) for s in shapes] + [o for o, _ in shapes])
+        views = [self.flat[end - math.prod(s):end].reshape(s)
+                 for s, end in zip(shapes + [(o,) for o, _ in shapes], ends)]
         self.weights: list[Array] = views[:len(shapes)]
         self.biases: list[Array] = views[len(shapes):]
-
-    @classmethod
-    def of(cls, net: Net) -> "Params":
-        p = cls(net.layer_sizes)
-        p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
-        return p
-
-    def into(self, net: Net, steps: int | None = None) -> Net:
-        """`net`'s settings with these parameters (views of this buffer, not copies)."""
-        return replace(net, weights=self.weights, biases=self.biases, steps=net.steps if steps is None else steps)
 
 
 @dataclass
 class Trace:
     """What the forward pass computed: a[0] = x; z[l], a[l] for l >= 1 (z[0] is None)."""
-
     z: list[Array | None]
     a: list[Array]
 
 
 @dataclass
 class Gradients:
-    """delta[l] = dC_i/dz[l] per sample (delta[0] is None); dC/dw, dC/db (batch means + L2) in
-    `params`; cost_grad = dC_i/da[L] per sample, with the [sample, neuron] entries whose true
-    value is beyond float64 (about 1.8e308; shown as +-BIG) listed in cost_grad_capped."""
-
+    """delta[l] = dC_i/dz[l] per sample (delta[0] None); dC/dw, dC/db in `params`; cost_grad = dC_i/da[L]
+    per sample, entries beyond float64 shown as +-BIG and their [sample, neuron] in cost_grad_capped."""
     delta: list[Array | None]
     params: Params
     cost: float
@@ -215,19 +167,13 @@ class Gradients:
     biases = property(lambda self: self.params.biases)
 
 
-REDUCTIONS = ("mean", "sum")
-
-
 def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2, batch_reduction: str = "mean") -> None:
     """The pairing rules: InvalidInput (a sentence) for an activation, loss or pairing refused."""
-    if batch_reduction not in REDUCTIONS:
-        raise InvalidInput(f"batch_reduction must be one of {', '.join(REDUCTIONS)}, not {batch_reduction!r}")
-    if hidden not in HIDDEN_ACTIVATIONS:
-        raise InvalidInput(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
-    if output not in OUTPUT_ACTIVATIONS:
-        raise InvalidInput(f"output_activation must be one of {', '.join(OUTPUT_ACTIVATIONS)}, not {output!r}")
-    if loss not in LOSSES:
-        raise InvalidInput(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+    for name, value, allowed in (("hidden_activation", hidden, HIDDEN_ACTIVATIONS),
+                                 ("output_activation", output, OUTPUT_ACTIVATIONS), ("loss", loss, tuple(LOSSES)),
+                                 ("batch_reduction", batch_reduction, REDUCTIONS)):
+        if value not in allowed:
+            raise InvalidInput(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     need = LOSSES[loss].output
     if need is not None and output != need:
         raise InvalidInput(f"loss {loss!r} needs a {need} output layer, not {output!r}")
@@ -240,12 +186,10 @@ def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Ar
     """Glorot-style normal weights (He for relu), zero biases, from one seeded generator."""
     if len(layer_sizes) < 2 or min(layer_sizes) < 1:
         raise InvalidInput("layer_sizes needs at least 2 layers of at least 1 neuron")
-    rng = np.random.default_rng(seed)
-    gain = 2.0 if hidden == "relu" else 1.0
+    rng, gain = np.random.default_rng(seed), 2.0 if hidden == "relu" else 1.0
     weights = [rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in))
                for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
-    biases = [np.zeros(n) for n in layer_sizes[1:]]
-    return weights, biases
+    return weights, [np.zeros(n) for n in layer_sizes[1:]]
 
 
 def check_params(net: Net) -> None:
@@ -264,7 +208,7 @@ def check_params(net: Net) -> None:
             raise InvalidInput(f"weights[{l - 1}] and biases[{l - 1}] must be finite numbers")
 
 
-def _first_bad_row(bad: Array) -> int:
+def _first_bad_row(bad: Array) -> int:  # the first sample with a True entry
     return int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0])
 
 
@@ -285,33 +229,32 @@ def check_batch(net: Net, x: Array, y: Array | None) -> None:
                            f"[{low_high[0]:g}, {low_high[1]:g}]: sample {i + 1} (targets[{i}]) is {y[i].tolist()}")
 
 
-def _finite(values: Array) -> bool:
-    # One sum is cheaper than isfinite(); it is inf or NaN whenever an entry is (rarely also
-    # when finite entries overflow it, so the exact check then decides).
+def finite(values: Array) -> bool:
+    # One sum is cheaper than isfinite(): inf or NaN whenever an entry is (or finite ones overflow it).
     return math.isfinite(values.sum()) or bool(np.isfinite(values).all())
 
 
 def propagate(net: Net, x: Array) -> Trace:
-    """The forward pass without input checks (callers check_batch first); DivergedError if a
-    weighted input z leaves float64."""
+    """The forward pass, unchecked (callers check_batch and silence overflow warnings once); DivergedError."""
     z: list[Array | None] = [None]
     a: list[Array] = [x]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for l in range(1, net.L + 1):
-            zl = a[-1] @ net.weights[l - 1].T
-            zl += net.biases[l - 1]
-            if not _finite(zl):
-                i = _first_bad_row(~np.isfinite(zl))
-                raise DivergedError(f"the weighted input z of layer {l} overflows float64 for sample {i + 1}")
-            z.append(zl)
-            a.append(net.activation(l).f(zl))
+    last = len(net.layer_sizes) - 1
+    for l in range(1, last + 1):
+        zl = a[-1] @ net.weights[l - 1].T
+        zl += net.biases[l - 1]
+        if not finite(zl):
+            i = _first_bad_row(~np.isfinite(zl))
+            raise DivergedError(f"the weighted input z of layer {l} overflows float64 for sample {i + 1}")
+        z.append(zl)
+        a.append(ACTIVATIONS[net.output_activation if l == last else net.hidden_activation].f(zl))
     return Trace(z, a)
 
 
 def forward(net: Net, x: Array) -> Trace:
     """a[l] and z[l] of every layer for x (m, n_0); InvalidInput for a bad batch or an overflow."""
     check_batch(net, x, None)
-    return propagate(net, x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return propagate(net, x)
 
 
 def g_prime(net: Net, trace: Trace, l: int) -> Array:
@@ -325,24 +268,15 @@ def sample_costs(net: Net, trace: Trace, y: Array) -> Array:
         return LOSSES[net.loss].cost(trace.z[-1], trace.a[-1], y)
 
 
-def regularised(net: Net) -> list[Array]:
-    """The parameters the L2 penalty covers: the weights, and the biases too if l2_biases."""
-    return net.weights + net.biases if net.l2_biases else net.weights
-
-
 def combine(net: Net, per: Array, n: int | None = None) -> Array:
-    """The batch cost from the m per-sample costs, in their own precision (docs/conventions.md):
-    mean: C = (1/m) sum_i C_i + lambda/(2n) sum p^2;  sum: C = sum_i C_i + m lambda/(2n) sum p^2
-    (sum = m x mean), p over `regularised(net)`, n the training samples (default m)."""
-    m = per.shape[0]
-    total = np.add.reduce(per)
-    reg = net.l2 / (2 * (n or m)) * sum(np.vdot(p, p) for p in regularised(net)) if net.l2 else 0.0
+    """C from m costs C_i, in their precision: (1/m) sum C_i + lambda/(2n) sum p^2 (mean), m times it (sum)."""
+    m, total = per.shape[0], np.add.reduce(per)
+    reg = net.l2 / (2 * (n or m)) * sum(np.vdot(p, p) for p in net.regularised) if net.l2 else 0.0
     return total / m + reg if net.batch_reduction == "mean" else total + m * reg
 
 
 def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array, float]:
-    """(C_i per sample, the batch cost C of `combine`), n the training samples (default m);
-    DivergedError naming the sample if C leaves float64."""
+    """(C_i, the batch cost C of `combine`), n the training samples; DivergedError if C overflows."""
     per = sample_costs(net, trace, y)
     with np.errstate(over="ignore", invalid="ignore"):
         total = float(combine(net, per, n))
@@ -353,8 +287,7 @@ def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array
     return per, total
 
 
-def cost(net: Net, trace: Trace, y: Array) -> float:
-    """The batch cost C (`combine`, n = m); DivergedError if it leaves float64."""
+def cost(net: Net, trace: Trace, y: Array) -> float:  # C of `combine` with n = m
     return costs(net, trace, y)[1]
 
 
@@ -372,40 +305,34 @@ def output_delta(net: Net, trace: Trace, y: Array) -> Array:
 
 
 def backprop(net: Net, trace: Trace, y: Array, out: Params, n: int | None = None) -> list[Array | None]:
-    """Equations 1-4 without input checks, written into `out`; returns delta[l] per layer (not
-    checked for overflow). The gradient of `combine`'s C over these m rows: under mean
-    dC/dw = delta^T a / m + (lambda/n) w, dC/db = mean delta; under sum m times that
-    (delta^T a + m (lambda/n) w, sum delta); with l2_biases the biases decay like the weights."""
-    m = y.shape[0]
-    delta: list[Array | None] = [None] * (net.L + 1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        delta[net.L] = output_delta(net, trace, y)
-        for l in range(net.L, 0, -1):
-            np.matmul(delta[l].T, trace.a[l - 1], out=out.weights[l - 1])
-            np.add.reduce(delta[l], axis=0, out=out.biases[l - 1])
-            if l > 1:  # equation 2, moving the error back one layer
-                delta[l - 1] = (delta[l] @ net.weights[l - 1]) * g_prime(net, trace, l - 1)
-        mean = net.batch_reduction == "mean"
-        if mean:
-            out.flat *= 1.0 / m
-        if net.l2:
-            decay = net.l2 / (n or m) * (1.0 if mean else m)
-            covered = regularised(net)  # weights first, as in out.flat
-            out.flat[:sum(p.size for p in covered)] += decay * np.concatenate([p.ravel() for p in covered])
+    """Equations 1-4, unchecked: the gradient of `combine`'s C into `out`; delta[l] per layer."""
+    m, L = y.shape[0], len(net.layer_sizes) - 1
+    delta: list[Array | None] = [None] * (L + 1)
+    delta[L] = output_delta(net, trace, y)
+    df = ACTIVATIONS[net.hidden_activation].df
+    for l in range(L, 0, -1):
+        np.matmul(delta[l].T, trace.a[l - 1], out=out.weights[l - 1])
+        np.add.reduce(delta[l], axis=0, out=out.biases[l - 1])
+        if l > 1:  # equation 2, moving the error back one layer
+            delta[l - 1] = (delta[l] @ net.weights[l - 1]) * df(trace.z[l - 1], trace.a[l - 1])
+    reduce = 1.0 / m if net.batch_reduction == "mean" else 1.0
+    out.flat *= reduce
+    if net.l2:  # decay lambda/n per update (times m under sum) on what L2 covers: weights first, as in flat
+        p = np.concatenate([v.ravel() for v in net.regularised])
+        out.flat[:p.size] += net.l2 / (n or m) * (reduce * m) * p
     return delta
 
 
 def backward(net: Net, trace: Trace, y: Array) -> Gradients:
-    """Equations 1-4, vectorised over samples and neurons, with the cost and dC_i/da[L];
-    InvalidInput for a bad batch, DivergedError if a cost or gradient leaves float64."""
+    """Equations 1-4 with the cost and dC_i/da[L]; InvalidInput (bad batch), DivergedError (overflow)."""
     check_batch(net, trace.a[0], y)
     per, total = costs(net, trace, y)
     grads = Params(net.layer_sizes)
-    delta = backprop(net, trace, y, grads)
-    if not (_finite(grads.flat) and all(_finite(d) for d in delta[1:])):
-        raise DivergedError("the gradients overflow float64 for these inputs")
     with np.errstate(over="ignore", invalid="ignore"):
+        delta = backprop(net, trace, y, grads)
         cost_grad = LOSSES[net.loss].grad(trace.z[-1], trace.a[-1], y)
+    if not (finite(grads.flat) and all(finite(d) for d in delta[1:])):
+        raise DivergedError("the gradients overflow float64 for these inputs")
     capped = np.argwhere(~np.isfinite(cost_grad)).tolist()
     return Gradients(delta, grads, total, per, np.clip(cost_grad, -BIG, BIG), capped)
 
@@ -414,8 +341,7 @@ def new_net(layer_sizes: list[int], hidden_activation: str = "sigmoid", output_a
             loss: str = "mse", learning_rate: float = 0.5, l2: float = 0.0, seed: int = 0,
             weights: list[Array] | None = None, biases: list[Array] | None = None,
             batch_reduction: str = "mean", l2_biases: bool = False) -> Net:
-    """Build a checked network: seeded initial weights unless explicit ones are given."""
-    check_config(hidden_activation, output_activation, loss, layer_sizes[-1] if layer_sizes else 2, batch_reduction)
+    """Build a checked network (check_params): seeded initial weights unless explicit ones are given."""
     w0, b0 = init_params(layer_sizes, hidden_activation, seed)
     net = Net(list(layer_sizes), weights if weights is not None else w0, biases if biases is not None else b0,
               hidden_activation, output_activation, loss, float(learning_rate), float(l2), seed,

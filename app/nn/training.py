@@ -12,20 +12,31 @@ module adds only the update and the loop around them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.nn.engine import (Array, DivergedError, Gradients, InvalidInput, Net, Params, Trace, backprop, backward,
-                           check_batch, check_params, costs, forward, propagate)
+                           check_batch, check_params, costs, finite, forward, propagate)
+
+
+def params_of(net: Net) -> Params:
+    p = Params(net.layer_sizes)
+    p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
+    return p
+
+
+def net_with(p: Params, net: Net, steps: int | None = None) -> Net:
+    """`net`'s settings with the parameters of p (views of its buffer, not copies)."""
+    return replace(net, weights=p.weights, biases=p.biases, steps=net.steps if steps is None else steps)
 
 
 def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
-    """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.multiply(grads.flat, alpha, out=out.flat)
-        np.subtract(params.flat, out.flat, out=out.flat)
-    if not (np.isfinite(out.flat.sum()) or np.isfinite(out.flat).all()):
+    """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept).
+    Callers silence numpy's overflow warnings."""
+    np.multiply(grads.flat, alpha, out=out.flat)
+    np.subtract(params.flat, out.flat, out=out.flat)
+    if not finite(out.flat):
         raise DivergedError("a weight or bias leaves float64")
 
 
@@ -49,11 +60,12 @@ def step(net: Net, x: Array, y: Array, learning_rate: float | None = None) -> tu
     grads = backward(net, trace, y)
     new = Params(net.layer_sizes)
     try:
-        descend(Params.of(net), grads.params, alpha, new)
-        settle(new.into(net), x, y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            descend(params_of(net), grads.params, alpha, new)
+            settle(net_with(new, net), x, y)
     except DivergedError as err:
         raise DivergedError(f"after this update, {err.what}; nothing was changed", advice(alpha)) from None
-    return trace, grads, new.into(net, net.steps + 1)
+    return trace, grads, net_with(new, net, net.steps + 1)
 
 
 @dataclass
@@ -91,16 +103,16 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     alpha = net.learning_rate if learning_rate is None else learning_rate
     m = x.shape[0]
     batch = m if batch_size is None else min(batch_size, m)
-    good, spare, grads = Params.of(net), Params(net.layer_sizes), Params(net.layer_sizes)
-    nets = {id(good): good.into(net), id(spare): spare.into(net)}
-    kept = Params.of(net) if batch < m else good  # the network at the end of the last epoch kept
-    trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
+    good, spare, grads = params_of(net), Params(net.layer_sizes), Params(net.layer_sizes)
+    nets = {id(good): net_with(good, net), id(spare): net_with(spare, net)}
+    kept = params_of(net) if batch < m else good  # the network at the end of the last epoch kept
     costs_: list[float] = []
     test_costs: list[float] = []
     # The cost on the held-out samples of the network after an epoch: read, never descended.
     held_out = (lambda n: settle(n, *test)[1]) if test is not None else (lambda n: None)
     stopped = None
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
+        trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
         for _ in range(epochs):
             try:
                 if batch == m:
@@ -133,5 +145,5 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     updates = len(costs_) * -(-m // batch)
     out = Params(net.layer_sizes)
     np.copyto(out.flat, kept.flat)
-    return TrainResult(costs_, out.into(net, net.steps + updates), updates, stopped,
+    return TrainResult(costs_, net_with(out, net, net.steps + updates), updates, stopped,
                        test_costs if test is not None else None)
