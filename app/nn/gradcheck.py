@@ -11,7 +11,7 @@ parameters x parameters x samples: app.limits.check_gradient_check bounds it bef
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,10 +46,9 @@ class GradCheck:
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a = a_before
-    for k in range(l, net.L + 1):
-        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
+    rest = replace(net, layer_sizes=net.layer_sizes[l - 1:], weights=net.weights[l - 1:], biases=net.biases[l - 1:])
+    trace = engine.forward(rest, a_before)  # its layer 0 is layer l-1 of net; the activations follow L
+    c = engine.sample_costs(net, trace, y).mean()
     if net.l2:
         c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
     return c
