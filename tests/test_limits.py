@@ -86,3 +86,20 @@ def test_no_route_module_imports_another_and_nn_never_imports_limits() -> None:
     for path in (ROOT / "app/nn").glob("*.py"):
         assert not any(name.startswith("app.limits") for name in imports_of(path)), path
     assert not any(name.startswith(("app.api", "app.schemas", "app.config")) for name in imports_of(ROOT / "app/limits.py"))
+
+
+def test_the_network_fields_are_declared_once() -> None:
+    """Create, public view and save file inherit NetworkBase: its enums are the engine's tables."""
+    from app.schemas import NetworkCreate, NetworkPublic, SavedNetwork
+    from app.schemas.networks import NetworkBase
+
+    base = list(NetworkBase.model_fields)
+    assert base == ["layer_sizes", "hidden_activation", "output_activation", "loss", "learning_rate", "l2",
+                    "batch_reduction", "l2_biases"]   # the last two: issue 17's textbook conventions
+    for model in (NetworkCreate, NetworkPublic, SavedNetwork):
+        assert issubclass(model, NetworkBase) and list(model.model_fields)[:len(base)] == base
+    schema = NetworkCreate.model_json_schema()["properties"]
+    assert schema["hidden_activation"]["enum"] == list(engine.HIDDEN_ACTIVATIONS)
+    assert schema["output_activation"]["enum"] == list(engine.OUTPUT_ACTIVATIONS)
+    assert schema["loss"]["enum"] == list(engine.LOSSES)
+    assert schema["batch_reduction"]["enum"] == list(engine.REDUCTIONS)

@@ -20,12 +20,9 @@ router = APIRouter(prefix="/api/networks", tags=["networks"])
 def create_network(body: NetworkCreate, store: StoreDep) -> NetworkPublic:
     limits.check_network_size(body.layer_sizes)
     seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
-    net = engine.new_net(
-        body.layer_sizes, body.hidden_activation, body.output_activation, body.loss, body.learning_rate,
-        body.l2, seed,
-        weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
-        biases=[to_array(b) for b in body.biases] if body.biases is not None else None,
-        batch_reduction=body.batch_reduction, l2_biases=body.l2_biases)
+    net = engine.new_net(**body.definition(), seed=seed,
+                         weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
+                         biases=[to_array(b) for b in body.biases] if body.biases is not None else None)
     return NetworkPublic.of(store.create(net), net)
 
 

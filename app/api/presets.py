@@ -44,10 +44,8 @@ def import_network(body: SavedDocument, store: StoreDep) -> ImportResult:
     """Create a network from a save file: identical weights, biases, settings, seed and steps."""
     saved = body.network
     limits.check_network_size(saved.layer_sizes)
-    net = engine.new_net(saved.layer_sizes, saved.hidden_activation, saved.output_activation, saved.loss,
-                         saved.learning_rate, saved.l2, saved.seed,
-                         weights=[to_array(w) for w in saved.weights], biases=[to_array(b) for b in saved.biases],
-                         batch_reduction=saved.batch_reduction, l2_biases=saved.l2_biases)
+    net = engine.new_net(**saved.definition(), seed=saved.seed,
+                         weights=[to_array(w) for w in saved.weights], biases=[to_array(b) for b in saved.biases])
     net = replace(net, steps=saved.steps)
     if body.data is not None:
         check_data(net, body.data.inputs, body.data.targets, "")

@@ -47,12 +47,9 @@ class GradCheck:
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a, z = a_before, None
-    for k in range(l, net.L + 1):
-        z = a @ net.weights[k - 1].T + net.biases[k - 1]
-        a = net.activation(k).f(z)
-    per = engine.sample_costs(net, engine.Trace(z=[z], a=[a]), y)  # reads only the last z and a
-    return engine.combine(net, per)  # the network's own reduction and L2, in longdouble
+    rest = replace(net, layer_sizes=net.layer_sizes[l - 1:], weights=net.weights[l - 1:], biases=net.biases[l - 1:])
+    trace = engine.forward(rest, a_before)  # its layer 0 is layer l-1 of net; the activations follow L
+    return engine.combine(net, engine.sample_costs(net, trace, y))  # the network's own reduction and L2
 
 
 def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
