@@ -9,7 +9,8 @@ def test_the_tables_and_limits(client: TestClient) -> None:
     rules = client.get("/api/rules").json()
     assert rules["hidden_activations"] == ["sigmoid", "tanh", "relu", "linear"]
     assert rules["output_activations"] == ["sigmoid", "linear", "softmax"]
-    assert rules["losses"] == ["mse", "bce", "cross_entropy"]
+    assert rules["losses"] == ["mse", "sse", "bce", "cross_entropy"]   # sse: squared error without 1/2 (issue 17)
+    assert rules["batch_reductions"] == ["mean", "sum"]
     assert rules["limits"] == {"max_layers": 10, "max_neurons": 1024, "max_parameters": 250_000,
                                "max_samples": 10_000, "max_epochs": 10_000, "max_trace_values": 1_000_000,
                                "max_train_sample_epochs": 2_000_000, "max_train_updates": 50_000,
@@ -17,10 +18,11 @@ def test_the_tables_and_limits(client: TestClient) -> None:
 
 
 def test_pairings_are_the_lecture_rules(client: TestClient) -> None:
-    """Squared error goes with any output; binary cross-entropy needs sigmoid; cross-entropy softmax."""
+    """Squared error (with or without 1/2) goes with any output; binary cross-entropy needs sigmoid;
+    cross-entropy softmax."""
     allowed = {(p["output_activation"], p["loss"]) for p in client.get("/api/rules").json()["pairings"] if p["allowed"]}
-    assert allowed == {("sigmoid", "mse"), ("linear", "mse"), ("softmax", "mse"), ("sigmoid", "bce"),
-                       ("softmax", "cross_entropy")}
+    assert allowed == {("sigmoid", "mse"), ("linear", "mse"), ("softmax", "mse"), ("sigmoid", "sse"), ("linear", "sse"),
+                       ("softmax", "sse"), ("sigmoid", "bce"), ("softmax", "cross_entropy")}
 
 
 def test_the_rules_are_what_the_api_enforces(client: TestClient) -> None:

@@ -40,7 +40,7 @@ def engine_rules() -> Rules:
         widths.append(OutputWidth(output_activation=out, at_least=least,
                                   reason=refusal(build(out, loss, least - 1)) if least > 1 else None))
     return Rules(hidden_activations=list(engine.HIDDEN_ACTIVATIONS), output_activations=list(engine.OUTPUT_ACTIVATIONS),
-                 losses=list(engine.LOSSES), pairings=pairings, output_widths=widths,
+                 losses=list(engine.LOSSES), batch_reductions=list(engine.REDUCTIONS), pairings=pairings, output_widths=widths,
                  limits=Limits(**{name: getattr(limits, name.upper()) for name in Limits.model_fields}))
 
 

@@ -37,6 +37,7 @@ class Rules(BaseModel):
     hidden_activations: list[str]
     output_activations: list[str]
     losses: list[str]
+    batch_reductions: list[str] = Field(description="how a batch's costs and gradients combine (docs/conventions.md)")
     pairings: list[Pairing] = Field(description="every output activation with every loss")
     output_widths: list[OutputWidth] = Field(description="one entry per output activation")
     limits: Limits
