@@ -92,7 +92,9 @@ async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep
 
 @router.post("/step", response_model=StepResult)
 async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
-    """One update; the passes shown are those computed before it."""
+    """One update; the passes shown are those computed before it. The update is stored only if
+    the new weights, and the new network's activations and cost on this batch, are finite
+    (the rule /train applies too); otherwise 422 saying what overflowed and what to try."""
     x, y = to_array(body.inputs), to_array(body.targets)
 
     def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
@@ -107,7 +109,9 @@ async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Res
 async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
     """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
-    parameters x samples x epochs at most 4e9."""
+    parameters x samples x epochs at most 4e9. Each update follows /step's rule; when one
+    breaks it, training stops and stores the network after the last whole epoch
+    (`epochs_done`, `updates`, `stopped` say so). L2 decays lambda/n per update, n = all rows."""
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
