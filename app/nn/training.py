@@ -21,6 +21,7 @@ from app.nn.engine import (Array, DivergedError, Gradients, InvalidInput, Net, P
 
 
 def params_of(net: Net) -> Params:
+    """A copy of net's weights and biases in one buffer."""
     p = Params(net.layer_sizes)
     p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
     return p
@@ -42,7 +43,7 @@ def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
     np.multiply(grads.flat, alpha, out=out.flat)
     np.subtract(params.flat, out.flat, out=out.flat)
     if not finite(out.flat):
-        raise DivergedError("a weight or bias leaves float64")
+        raise DivergedError("a weight or bias overflows float64")
 
 
 def settle(net: Net, x: Array, y: Array, n: int | None = None) -> tuple[Trace, float]:
