@@ -27,21 +27,37 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, not {raw!r}") from None
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(o.strip() for o in os.environ.get(name, "").split(",") if o.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = "data/backprop.sqlite"   # BACKPROP_DB: a file path, sqlite: URL or postgresql:// URL
     max_networks: int = 10_000         # BACKPROP_MAX_NETWORKS: LRU eviction beyond this
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # BACKPROP_CORS_ORIGINS, comma-separated
     max_body_bytes: int = 4_000_000    # BACKPROP_MAX_BODY_BYTES: larger bodies get 413 unread
+    keep_recent_hours: float = 24.0    # BACKPROP_KEEP_RECENT_HOURS: a network used this recently is never evicted
+    heavy_processes: int = 1           # BACKPROP_HEAVY_PROCESSES: child processes per worker for training
+    create_rate: int = 60              # BACKPROP_CREATE_RATE: networks one client may create per minute
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # BACKPROP_TRUSTED_PROXIES: X-Forwarded-For from these
+    max_header_bytes: int = 16_384     # BACKPROP_MAX_HEADER_BYTES: larger request headers get 431 (app.serve)
+    request_timeout: float = 30.0      # BACKPROP_REQUEST_TIMEOUT: seconds for a request to arrive (app.serve)
 
 
 def load_settings() -> Settings:
-    origins = tuple(o.strip() for o in os.environ.get("BACKPROP_CORS_ORIGINS", "").split(",") if o.strip())
+    origins = _list("BACKPROP_CORS_ORIGINS")
     return Settings(
         db=os.environ.get("BACKPROP_DB", "").strip() or Settings.db,
         max_networks=_int("BACKPROP_MAX_NETWORKS", Settings.max_networks),
         cors_origins=origins,
         max_body_bytes=_int("BACKPROP_MAX_BODY_BYTES", Settings.max_body_bytes),
+        keep_recent_hours=float(_int("BACKPROP_KEEP_RECENT_HOURS", int(Settings.keep_recent_hours))),
+        heavy_processes=_int("BACKPROP_HEAVY_PROCESSES", Settings.heavy_processes),
+        create_rate=_int("BACKPROP_CREATE_RATE", Settings.create_rate),
+        trusted_proxies=_list("BACKPROP_TRUSTED_PROXIES"),
+        max_header_bytes=_int("BACKPROP_MAX_HEADER_BYTES", Settings.max_header_bytes),
+        request_timeout=float(_int("BACKPROP_REQUEST_TIMEOUT", int(Settings.request_timeout))),
     )
 
 

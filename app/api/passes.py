@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.nn import engine, training
 from app.api.deps import NetworkId, StoreDep
+from app.api.heavy import HeavyDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
@@ -104,7 +105,7 @@ async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Res
 
 
 @router.post("/train", response_model=TrainResult)
-async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
+async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep, heavy: HeavyDep) -> Response:
     """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
     parameters x samples x epochs at most 4e9."""
@@ -126,8 +127,10 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
         if params * work > MAX_TRAIN_WORK:
             raise InvalidInput(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
                              f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
-        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
+        result = heavy.compute(training.train, net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped)
 
-    return await in_thread(lambda: store.update(network_id, apply))
+    # heavy: a dispatch thread of its own, the computation in a child process (app.api.heavy)
+    return Response(await heavy.run(lambda: store.update(network_id, apply).model_dump_json().encode()),
+                    media_type="application/json")

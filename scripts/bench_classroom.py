@@ -1,0 +1,195 @@
+"""A class at once (issue 14): N students training while one more clicks, on one server.
+
+Starts the server as documented (`python -m app.serve`, 2 workers) on a loopback port, on
+SQLite in a temporary folder and on a throw-away PostgreSQL cluster (tests/pgcluster.py),
+then measures, for each store:
+  clicker alone   one student clicking Forward / Backward / Step on a 2-4-1 network of
+                  their own (4 samples), nothing else running: p50 and p99 latency;
+  one student     the page's Train loop alone: POST /train (EPOCHS full-batch epochs on 200
+                  points of a 2-8-8-1 network), then POST /forward on a 30 x 30 grid; updates/s;
+  class           N students running that loop (each on their own network) while the
+                  clicker clicks: the clicker's p50/p99 and the class's total updates/s.
+The class's throughput is reported over the one student's, measured in the same run.
+Everything is bounded (--seconds per phase) and talks to 127.0.0.1 only.
+
+    .venv/bin/python scripts/bench_classroom.py [--students 30] [--seconds 20] [--stores sqlite,postgres]
+    .venv/bin/python scripts/bench_classroom.py --root /tmp/main-copy   # the server of another checkout
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from pgcluster import HOW_TO_ENABLE, Cluster, find_bin_dir  # noqa: E402
+
+EPOCHS = 300
+POINTS = 200
+GRID = 30
+WORKERS = 2
+
+
+@dataclass
+class Phase:
+    clicks: list[float]   # seconds per click of the clicker
+    updates: int          # weight updates completed by the students
+    seconds: float
+
+    def pct(self, q: float) -> float:
+        return float(np.percentile(self.clicks, q)) * 1e3 if self.clicks else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(root: Path, db: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The server as `make run` starts it (app.serve), or plain uvicorn for a checkout without it."""
+    port = free_port()
+    env = {**os.environ, "BACKPROP_DB": db, "WEB_CONCURRENCY": str(WORKERS), "PYTHONPATH": str(root),
+           "BACKPROP_CREATE_RATE": "100000", "UVICORN_ACCESS_LOG": "false"}
+    if (root / "app" / "serve.py").exists():
+        cmd = [sys.executable, "-m", "app.serve", "--host", "127.0.0.1", "--port", str(port)]
+    else:
+        cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, cwd=root, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with code {proc.returncode}")
+        try:
+            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def dataset(seed: int) -> dict[str, list[list[float]]]:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (POINTS, 2))
+    y = (x[:, :1] * x[:, 1:] > 0).astype(float)  # quadrants: a task a 2-8-8-1 net learns
+    return {"inputs": x.round(4).tolist(), "targets": y.tolist()}
+
+
+GRID_POINTS = [[round(-1 + 2 * i / (GRID - 1), 4), round(-1 + 2 * j / (GRID - 1), 4)]
+               for j in range(GRID) for i in range(GRID)]
+
+
+async def create(http: httpx.AsyncClient, layers: list[int], seed: int) -> str:
+    r = await http.post("/api/networks", json={"layer_sizes": layers, "seed": seed, "learning_rate": 0.5})
+    r.raise_for_status()
+    return r.json()["id"]
+
+
+async def student(http: httpx.AsyncClient, seed: int, until: float, counts: list[int]) -> None:
+    net_id = await create(http, [2, 8, 8, 1], seed)
+    body = {**dataset(seed), "epochs": EPOCHS}
+    while time.monotonic() < until:
+        r = await http.post(f"/api/networks/{net_id}/train", json=body)
+        r.raise_for_status()
+        if time.monotonic() < until:
+            counts[0] += EPOCHS  # full batch: one update per epoch; only those done within the phase
+        g = await http.post(f"/api/networks/{net_id}/forward", json={"inputs": GRID_POINTS})
+        g.raise_for_status()
+
+
+async def clicker(http: httpx.AsyncClient, until: float, times: list[float]) -> None:
+    net_id = await create(http, [2, 4, 1], 7)
+    batch = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
+    kinds = ("forward", "backward", "step")
+    i = 0
+    while time.monotonic() < until:
+        t = time.perf_counter()
+        r = await http.post(f"/api/networks/{net_id}/{kinds[i % 3]}", json=batch)
+        times.append(time.perf_counter() - t)
+        r.raise_for_status()
+        i += 1
+        await asyncio.sleep(0.05)  # a student clicking fast: 20 clicks per second
+
+
+async def phase(url: str, students: int, click: bool, seconds: float) -> Phase:
+    limits = httpx.Limits(max_connections=students + 2, max_keepalive_connections=students + 2)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
+        start = time.monotonic()
+        until = start + seconds
+        counts, times = [0], []
+        jobs = [student(http, 100 + k, until, counts) for k in range(students)]
+        if click:
+            jobs.append(clicker(http, until, times))
+        await asyncio.gather(*jobs)
+        # students finish the call they were in: the rate counts only updates done in the phase
+        return Phase(times, counts[0], seconds)
+
+
+def bench_store(root: Path, db: str, students: int, seconds: float) -> list[str]:
+    proc, url = start_server(root, db)
+    try:
+        alone = asyncio.run(phase(url, 0, True, seconds / 2))
+        one = asyncio.run(phase(url, 1, False, seconds))
+        cls = asyncio.run(phase(url, students, True, seconds))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return [f"{alone.pct(50):.0f} / {alone.pct(99):.0f} ms", f"{cls.pct(50):.0f} / {cls.pct(99):.0f} ms",
+            f"{one.rate:,.0f}", f"{cls.rate:,.0f}", f"{cls.rate / one.rate:.2f}x", f"{len(cls.clicks)}"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+    parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose server is measured")
+    args = parser.parse_args()
+    print(table(args.root, args.students, args.seconds, args.stores.split(",")))
+
+
+def table(root: Path, students: int, seconds: float, stores: list[str]) -> str:
+    rows = [f"| store | clicker p50 / p99 alone | clicker p50 / p99 with {students} students | one student "
+            "updates/s | class updates/s | class / one | clicks |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    with tempfile.TemporaryDirectory(prefix="backprop-class-") as folder:
+        for store in stores:
+            if store == "sqlite":
+                rows.append("| SQLite | " + " | ".join(bench_store(root, str(Path(folder) / "class.sqlite"),
+                                                                   students, seconds)) + " |")
+            elif store == "postgres":
+                bin_dir = find_bin_dir()
+                if bin_dir is None:
+                    rows.append(f"| PostgreSQL | skipped: {HOW_TO_ENABLE} | | | | | |")
+                    continue
+                with Cluster(bin_dir) as pg:  # fsync on, as in production
+                    rows.append("| PostgreSQL | " + " | ".join(bench_store(root, pg.create_database("class"),
+                                                                           students, seconds)) + " |")
+            print(rows[-1], file=sys.stderr, flush=True)
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    main()
