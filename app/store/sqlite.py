@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 
 from app.nn.engine import Net
@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS networks (
 READ = ("SELECT version, last_used, CASE WHEN version = ?1 THEN NULL ELSE meta END, "
         "CASE WHEN version = ?1 THEN NULL ELSE params END FROM networks WHERE id = ?2")
 CACHE_BYTES = 32 * 2**20  # parameters kept decoded per process (32 MiB: 4 million float64)
+# Disk space held back beside the database (a file, "<db>-reserve") and given up only to let
+# DELETE work on a full disk: deleting networks is how space is made there (docs/deployment.md).
+RESERVE_BYTES = 4 * 2**20
 # What the client is told for each kind of SQLite failure (sqlite3.Error.sqlite_errorname).
 REASONS = {
     "SQLITE_FULL": DISK_FULL,
@@ -77,6 +80,7 @@ class SQLiteStore(Store):
                 db.execute("INSERT INTO opened VALUES (?)", (time.time(),))
             self._identity = _identity(path)
             self._lock_fd = os.open(path + "-locks", os.O_RDWR | os.O_CREAT, 0o600)
+            self._reserve()
         except (sqlite3.Error, OSError) as err:
             reason = REASONS.get(getattr(err, "sqlite_errorname", ""), "")
             raise StoreError(f"cannot open the database {path!r} for writing: {err}"
@@ -110,6 +114,19 @@ class SQLiteStore(Store):
             db.execute("COMMIT")
         if self._identity is not None:
             self.check()
+            if not os.path.exists(self.path + "-reserve"):
+                self._reserve()
+
+    def _reserve(self) -> None:
+        """Hold RESERVE_BYTES of disk beside the database, if the disk has them (best effort)."""
+        try:
+            fd = os.open(self.path + "-reserve", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, RESERVE_BYTES)
+            finally:
+                os.close(fd)
+        except OSError:
+            _remove(self.path + "-reserve")  # retried after the next write that succeeds
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -241,10 +258,22 @@ class SQLiteStore(Store):
             self._cache_bytes -= old[2]
 
     def delete(self, net_id: str) -> None:
+        try:
+            self._delete(net_id)
+        except StoreError as err:
+            if err.public != DISK_FULL:
+                raise
+            # A full disk: give up the reserve so that deleting, the way to make room, still works.
+            _remove(self.path + "-reserve")
+            self._delete(net_id)
+            with suppress(sqlite3.Error):
+                self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # give the log's space back if it can
+        self._forget(net_id)
+
+    def _delete(self, net_id: str) -> None:
         with self._tx() as db:
             if db.execute("DELETE FROM networks WHERE id = ?", (net_id,)).rowcount == 0:
                 raise NetworkNotFound(net_id)
-        self._forget(net_id)
 
     def count(self) -> int:
         with self._errors():
@@ -255,6 +284,11 @@ class SQLiteStore(Store):
         if db is not None:
             db.close()
             self._local.db = None
+
+
+def _remove(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.remove(path)
 
 
 def _identity(path: str) -> tuple[int, int]:
