@@ -12,14 +12,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-import pytest
-from fastapi.testclient import TestClient
+# Tests create many networks from one address: the creation rate limit is tested on its own
+# (tests/test_crowding.py), with an app made for it. Set before app.main reads the settings.
+os.environ.setdefault("BACKPROP_CREATE_RATE", "1000000")
 
-from app.api.deps import get_store
-from app.main import app
-from app.store import SQLiteStore
-from pg_fixture import pg_cluster, pg_url  # noqa: F401 - throw-away PostgreSQL for the store tests
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from app.api.deps import get_store  # noqa: E402
+from app.main import app  # noqa: E402
+from app.store import SQLiteStore  # noqa: E402
+from pg_fixture import pg_cluster, pg_url  # noqa: F401,E402 - throw-away PostgreSQL for the store tests
 
 ROOT = Path(__file__).resolve().parents[1]
 

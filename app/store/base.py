@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 import threading
 from abc import ABC, abstractmethod
@@ -57,13 +58,15 @@ class StoreFull(StoreError):
 
 
 def full(max_networks: int, keep_recent: float, wait: float) -> StoreFull:
-    """Refusal of a create when every stored network is protected from eviction."""
-    hours = keep_recent / 3600
+    """Refusal of a create when every stored network is protected from eviction; `wait`:
+    seconds until the least recently used one may be evicted."""
+    hours, wait = keep_recent / 3600, max(1, math.ceil(wait))
+    later = f"{wait} seconds" if wait < 120 else f"{wait / 60:.0f} minutes" if wait < 7200 else f"{wait / 3600:.0f} hours"
     return StoreFull(f"store full: {max_networks} networks, all used in the last {hours:g} h",
-                     public=f"the server already holds {max_networks} networks, all used in the last "
-                            f"{hours:g} hours, and none of them may be removed to make room: try again later "
-                            "or ask the teacher to raise BACKPROP_MAX_NETWORKS",
-                     retry_after=max(1, int(wait) + 1))
+                     public=f"the server already holds {max_networks} networks, all used in the last {hours:g} "
+                            f"hours, so none may be removed to make room for a new one: try again in about {later}, "
+                            "or ask whoever runs the server to raise BACKPROP_MAX_NETWORKS",
+                     retry_after=wait)
 
 
 def new_id() -> str:
