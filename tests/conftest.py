@@ -49,10 +49,11 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn app.main:app in a subprocess on a free loopback port."""
+    """uvicorn app.main:app in a subprocess on a free loopback port; served=True: started as
+    `make run` and the image start it (python -m app.serve, with its bounds)."""
 
-    def __init__(self, db: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        self.db, self.workers, self.port = db, workers, free_port()
+    def __init__(self, db: Path, workers: int = 1, env: dict[str, str] | None = None, served: bool = False) -> None:
+        self.db, self.workers, self.port, self.served = db, workers, free_port(), served
         self.env = {**os.environ, "BACKPROP_DB": str(db), **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -60,6 +61,9 @@ class Server:
     def start(self, timeout: float = 30.0) -> "Server":
         cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
+        if self.served:
+            cmd = [sys.executable, "-m", "app.serve", "--host", "127.0.0.1", "--port", str(self.port)]
+            self.env.update(WEB_CONCURRENCY=str(self.workers), UVICORN_LOG_LEVEL="warning")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
