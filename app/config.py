@@ -17,6 +17,8 @@ MAX_TRAIN_SAMPLE_EPOCHS = 2_000_000   # samples x epochs per train call
 MAX_TRAIN_WORK = 4_000_000_000        # parameters x samples x epochs per train call
 MAX_TRAIN_UPDATES = 50_000            # weight updates (mini-batches x epochs) per train call
 MAX_TRACE_VALUES = 1_000_000          # samples x neurons of all layers, per request (bounds memory)
+MAX_ANSWER_BYTES = 16_000_000         # one answer's JSON, estimated before computing (bounds what a client pins)
+ANSWER_BYTES_PER_VALUE = 24           # the longest float64 in the JSON with its comma: -1.2345678901234567e-300,
 
 
 def _int(name: str, default: int) -> int:

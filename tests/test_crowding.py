@@ -49,7 +49,7 @@ def test_only_networks_unused_for_the_protection_time_are_evicted(backend: Backe
 @pytest.fixture
 def crowded(tmp_path: Path) -> TestClient:
     store = SQLiteStore(str(tmp_path / "full.sqlite"), max_networks=2, keep_recent=3600)
-    app = create_app(Settings(create_rate=3), fast_passes=False)
+    app = create_app(Settings(create_rate=3))
     app.dependency_overrides[get_store] = lambda: store
     yield TestClient(app)
     store.close()
@@ -93,7 +93,7 @@ def test_the_client_is_taken_from_x_forwarded_for_only_behind_a_trusted_proxy() 
 
 def test_a_network_costs_the_store_what_it_holds(tmp_path: Path) -> None:
     store = SQLiteStore(str(tmp_path / "size.sqlite"))
-    app = create_app(Settings(), fast_passes=False)
+    app = create_app(Settings())
     app.dependency_overrides[get_store] = lambda: store
     client = TestClient(app)
     body = {"layer_sizes": [500, 499], "seed": 3}  # 250,000 parameters from a 36-byte body

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from app.nn import engine, training
+from app.api.body import documented, read_json
 from app.api.deps import NetworkId, StoreDep
-from app.api.heavy import HeavyDep
+from app.api.heavy import HEAVY_WORK, HeavyDep, HeavyPool
 from app.api.errors import NOT_FOUND
-from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
+from app.config import ANSWER_BYTES_PER_VALUE, MAX_ANSWER_BYTES, MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, to_array, trace_json)
 from app.store import Store
@@ -24,12 +25,22 @@ INLINE_WORK = 20_000
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
 
 
-def check_trace_size(net: engine.Net, m: int) -> None:
-    """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request."""
-    values = m * sum(net.layer_sizes)
+def check_trace_size(net: engine.Net, m: int, arrays: int = 0, extra: int = 0) -> None:
+    """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request.
+    The answer holds `arrays` such arrays plus `extra` values (gradients, weights): refuse it
+    before computing if its JSON could pass MAX_ANSWER_BYTES (a client that does not read
+    its answers would pin it in the server's memory)."""
+    neurons = sum(net.layer_sizes)
+    values = m * neurons
     if values > MAX_TRACE_VALUES:
-        raise InvalidInput(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
+        raise InvalidInput(f"{m} samples through {neurons} neurons make {values} values per array; "
                          f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
+    size = (values * arrays + extra) * ANSWER_BYTES_PER_VALUE
+    if size > MAX_ANSWER_BYTES:
+        fit = max(0, (MAX_ANSWER_BYTES // ANSWER_BYTES_PER_VALUE - extra) // (neurons * arrays))
+        raise InvalidInput(f"the answer could be {size / 1e6:.0f} MB ({m} samples x {neurons} neurons x {arrays} "
+                           f"arrays + {extra} other values, up to {ANSWER_BYTES_PER_VALUE} bytes each); one answer "
+                           f"may be at most {MAX_ANSWER_BYTES / 1e6:.0f} MB: send at most {fit} samples per call")
 
 
 async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
@@ -45,20 +56,26 @@ async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
     return Response(await run_in_threadpool(run), media_type="application/json")
 
 
-async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], bytes]) -> Response:
+async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int,
+                         compute: Callable[[engine.Net], bytes]) -> Response:
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
     no writer can block): the thread hop would cost more than the pass (README,
-    performance). Anything larger, or a read that might wait, goes to a worker thread."""
+    performance). A large one (HEAVY_WORK) goes to the heavy dispatch thread, so that it
+    never holds a thread quick requests need (app.api.heavy); the rest to a worker thread."""
     net = store.peek(network_id)
-    if net is not None and inline(net, m):
+    if net is None:
+        net = await run_in_threadpool(store.get, network_id)
+    if inline(net, m):
         return Response(compute(net), media_type="application/json")
-    return await in_thread(lambda: compute(store.get(network_id)))
+    if m * sum(w.size for w in net.weights) > HEAVY_WORK:
+        return Response(await heavy.run(lambda: compute(net)), media_type="application/json")
+    return await in_thread(lambda: compute(net))
 
 
 def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
-    """The body of a /forward answer (also served by app.fastpath)."""
-    check_trace_size(net, len(body.inputs))
+    """The body of a /forward answer: a, z, g' of every layer."""
+    check_trace_size(net, len(body.inputs), arrays=3, extra=len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     if body.targets is None:
         return trace_json(net, trace)
@@ -68,8 +85,8 @@ def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
 
 
 def backward_json(net: engine.Net, body: BackwardRequest) -> bytes:
-    """The body of a /backward answer (also served by app.fastpath)."""
-    check_trace_size(net, len(body.inputs))
+    """The body of a /backward answer: a, z, g', delta of every layer and the gradients."""
+    check_trace_size(net, len(body.inputs), arrays=4, extra=2 * len(body.inputs) + net.parameter_count())
     trace = engine.forward(net, to_array(body.inputs))
     return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
 
@@ -79,36 +96,40 @@ def inline(net: engine.Net, m: int) -> bool:
     return m * sum(w.size for w in net.weights) <= INLINE_WORK
 
 
-@router.post("/forward", response_model=ForwardResult)
-async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
+@router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
+async def forward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_json(net, body))
+    body = await read_json(request, ForwardRequest)
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: forward_json(net, body))
 
 
-@router.post("/backward", response_model=BackwardResult)
-async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
+@router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
+async def backward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_json(net, body))
+    body = await read_json(request, BackwardRequest)
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: backward_json(net, body))
 
 
-@router.post("/step", response_model=StepResult)
-async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
+@router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
+async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """One update; the passes shown are those computed before it."""
+    body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
-    def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
-        check_trace_size(net, len(x))
+    def apply(net: engine.Net) -> tuple[engine.Net, bytes]:  # backward's answer plus the new network
+        check_trace_size(net, len(x), arrays=4, extra=2 * len(x) + 2 * net.parameter_count())
         trace, grads, new = engine.step(net, x, y, body.learning_rate)
         return new, trace_json(net, trace, grads, network=NetworkPublic.of(network_id, new).model_dump())
 
     return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train", response_model=TrainResult)
-async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep, heavy: HeavyDep) -> Response:
+@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest))
+async def train(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
     parameters x samples x epochs at most 4e9."""
+    body = await read_json(request, TrainRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
