@@ -30,7 +30,7 @@ RUN groupadd --system --gid 10001 backprop \
     && chown 10001:10001 /data
 USER 10001:10001
 
-# No access log (one line per request cost ~15% of /forward's throughput: README, performance);
+# No access log (one line per request cost ~15% of /forward's throughput: docs/performance.md);
 # errors, tracebacks and start-up lines are still logged. `-e UVICORN_ACCESS_LOG=true` turns it on.
 ENV BACKPROP_DB=/data/backprop.sqlite \
     WEB_CONCURRENCY=2 \

@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
-# Build and run the Docker image with podman (root; see the README's Docker section).
+# Build and run the Docker image with podman (root; see docs/deployment.md).
 docker-test:
 	bash scripts/docker_build_test.sh
 
@@ -38,7 +38,7 @@ docker-test:
 screenshot: $(VENV)/.test-installed
 	$(BIN)/python scripts/screenshot.py
 
-# Benchmarks (issue 7): prints a Markdown table (see the README's performance section).
+# Benchmarks (issue 7): prints a Markdown table (see docs/performance.md).
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow a
 # current numpy: they are unset for this command only.
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
