@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from pgcluster import HOW_TO_ENABLE, Cluster, find_bin_dir  # noqa: E402
 
+STUDENTS = 30
 EPOCHS = 300
 POINTS = 200
 GRID = 30
@@ -66,7 +67,8 @@ def start_server(root: Path, db: str) -> tuple[subprocess.Popen[bytes], str]:
     """The server as `make run` starts it (app.serve), or plain uvicorn for a checkout without it."""
     port = free_port()
     env = {**os.environ, "BACKPROP_DB": db, "WEB_CONCURRENCY": str(WORKERS), "PYTHONPATH": str(root),
-           "BACKPROP_CREATE_RATE": "100000", "UVICORN_ACCESS_LOG": "false"}
+           "BACKPROP_CREATE_RATE": "100000", "UVICORN_ACCESS_LOG": "false",
+           "UVICORN_LOG_LEVEL": "warning"}
     if (root / "app" / "serve.py").exists():
         cmd = [sys.executable, "-m", "app.serve", "--host", "127.0.0.1", "--port", str(port)]
     else:
@@ -145,49 +147,64 @@ async def phase(url: str, students: int, click: bool, seconds: float) -> Phase:
         return Phase(times, counts[0], seconds)
 
 
-def bench_store(root: Path, db: str, students: int, seconds: float) -> list[str]:
+@dataclass
+class Result:
+    alone: Phase  # the clicker, nothing else running
+    one: Phase    # one student training, nobody clicking
+    cls: Phase    # the class training and the clicker clicking
+
+
+def bench_store(root: Path, db: str, students: int, seconds: float) -> Result:
     proc, url = start_server(root, db)
     try:
-        alone = asyncio.run(phase(url, 0, True, seconds / 2))
-        one = asyncio.run(phase(url, 1, False, seconds))
-        cls = asyncio.run(phase(url, students, True, seconds))
+        return Result(asyncio.run(phase(url, 0, True, seconds / 2)), asyncio.run(phase(url, 1, False, seconds)),
+                      asyncio.run(phase(url, students, True, seconds)))
     finally:
         proc.terminate()
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return [f"{alone.pct(50):.0f} / {alone.pct(99):.0f} ms", f"{cls.pct(50):.0f} / {cls.pct(99):.0f} ms",
-            f"{one.rate:,.0f}", f"{cls.rate:,.0f}", f"{cls.rate / one.rate:.2f}x", f"{len(cls.clicks)}"]
+
+
+def measure(students: int, seconds: float, stores: tuple[str, ...] = ("sqlite", "postgres"),
+            root: Path = ROOT) -> dict[str, Result | None]:
+    """Result per store (None: PostgreSQL's server binaries are missing)."""
+    out: dict[str, Result | None] = {}
+    with tempfile.TemporaryDirectory(prefix="backprop-class-") as folder:
+        for store in stores:
+            if store == "sqlite":
+                out["SQLite"] = bench_store(root, str(Path(folder) / "class.sqlite"), students, seconds)
+            elif (bin_dir := find_bin_dir()) is None:
+                out["PostgreSQL"] = None
+            else:
+                with Cluster(bin_dir) as pg:  # fsync on, as in production
+                    out["PostgreSQL"] = bench_store(root, pg.create_database("class"), students, seconds)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--students", type=int, default=STUDENTS)
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose server is measured")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print(table(args.root, args.students, args.seconds, args.stores.split(",")))
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
 def table(root: Path, students: int, seconds: float, stores: list[str]) -> str:
     rows = [f"| store | clicker p50 / p99 alone | clicker p50 / p99 with {students} students | one student "
-            "updates/s | class updates/s | class / one | clicks |", "| --- | --- | --- | --- | --- | --- | --- |"]
-    with tempfile.TemporaryDirectory(prefix="backprop-class-") as folder:
-        for store in stores:
-            if store == "sqlite":
-                rows.append("| SQLite | " + " | ".join(bench_store(root, str(Path(folder) / "class.sqlite"),
-                                                                   students, seconds)) + " |")
-            elif store == "postgres":
-                bin_dir = find_bin_dir()
-                if bin_dir is None:
-                    rows.append(f"| PostgreSQL | skipped: {HOW_TO_ENABLE} | | | | | |")
-                    continue
-                with Cluster(bin_dir) as pg:  # fsync on, as in production
-                    rows.append("| PostgreSQL | " + " | ".join(bench_store(root, pg.create_database("class"),
-                                                                           students, seconds)) + " |")
-            print(rows[-1], file=sys.stderr, flush=True)
+            "updates/s | class updates/s | class / one | clicks in class |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in measure(students, seconds, tuple(stores), root).items():
+        if r is None:
+            rows.append(f"| {name} | skipped: {HOW_TO_ENABLE} | | | | | |")
+            continue
+        rows.append(f"| {name} | {r.alone.pct(50):.0f} / {r.alone.pct(99):.0f} ms | {r.cls.pct(50):.0f} / "
+                    f"{r.cls.pct(99):.0f} ms | {r.one.rate:,.0f} | {r.cls.rate:,.0f} | {r.cls.rate / r.one.rate:.2f}x "
+                    f"| {len(r.cls.clicks)} |")
     return "\n".join(rows)
 
 
