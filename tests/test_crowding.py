@@ -8,6 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from app.config import Settings
 from app.main import create_app
 from app.nn.engine import init_params, new_net
 from app.store import NetworkNotFound, SQLiteStore, StoreFull
+from conftest import Server
 from test_store import Backend, backend  # noqa: F401 - the fixture, run on SQLite and PostgreSQL
 
 
@@ -27,7 +29,7 @@ def test_a_recently_used_network_is_never_evicted(backend: Backend) -> None:
     with pytest.raises(StoreFull) as refused:
         store.create(new_net([1, 1], seed=9))
     assert 3500 <= refused.value.retry_after <= 3601  # when the oldest becomes evictable
-    assert "2 networks" in refused.value.public and "about 60 minutes" in refused.value.public
+    assert "all 2 networks" in refused.value.public and "about 60 minutes" in refused.value.public
     assert store.count() == 2
     for net_id in ids:
         store.get(net_id)
@@ -61,7 +63,8 @@ def test_a_full_store_answers_503_with_retry_after_and_a_sentence(crowded: TestC
     r = crowded.post("/api/networks", json={"layer_sizes": [2, 1]})
     assert r.status_code == 503
     assert 3500 <= int(r.headers["retry-after"]) <= 3601
-    assert "already holds 2 networks" in r.json()["detail"] and "try again in about" in r.json()["detail"]
+    assert "no room for a new network: all 2 networks on this server were used in the last 24 hours" in r.json()["detail"]
+    assert "Try again in about" in r.json()["detail"]
 
 
 def test_creations_per_client_are_limited_with_429(crowded: TestClient) -> None:
@@ -109,3 +112,20 @@ def test_a_network_costs_the_store_what_it_holds(tmp_path: Path) -> None:
     assert size() >= 250_000 * 8  # trained parameters are what the network holds now: all stored
     raw.close()
     store.close()
+
+
+@pytest.mark.browser
+def test_the_page_says_plainly_that_the_server_is_full(page, tmp_path: Path) -> None:  # noqa: ANN001 - playwright
+    server = Server(tmp_path / "full.sqlite", env={"BACKPROP_MAX_NETWORKS": "2"}).start()
+    try:
+        for _ in range(2):  # a class that got there first
+            assert httpx.post(server.url + "/api/networks", json={"layer_sizes": [2, 1]}, timeout=10).status_code == 201
+        page.goto(server.url + "/")
+        message = page.locator("#message")
+        message.wait_for(state="visible", timeout=20_000)
+        text = message.inner_text()
+        assert "no room for a new network: all 2 networks on this server were used in the last 24 hours" in text
+        assert "Try again in about 24 hours" in text
+        page.screenshot(path=str(tmp_path / "full.png"))
+    finally:
+        server.stop()
