@@ -63,7 +63,7 @@ def test_a_full_store_answers_503_with_retry_after_and_a_sentence(crowded: TestC
     r = crowded.post("/api/networks", json={"layer_sizes": [2, 1]})
     assert r.status_code == 503
     assert 3500 <= int(r.headers["retry-after"]) <= 3601
-    assert "no room for a new network: all 2 networks on this server were used in the last 24 hours" in r.json()["detail"]
+    assert "no room for a new network: all 2 networks on this server were used in the last 1 hour," in r.json()["detail"]
     assert "Try again in about" in r.json()["detail"]
 
 

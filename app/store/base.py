@@ -64,7 +64,7 @@ def full(max_networks: int, keep_recent: float, wait: float) -> StoreFull:
     later = f"{wait} seconds" if wait < 120 else f"{wait / 60:.0f} minutes" if wait < 7200 else f"{wait / 3600:.0f} hours"
     return StoreFull(f"store full: {max_networks} networks, all used in the last {hours:g} h",
                      public=f"no room for a new network: all {max_networks} networks on this server were used in "
-                            f"the last {hours:g} hours, and none may be removed before it has been unused that long. "
+                            f"the last {hours:g} hour{'' if hours == 1 else 's'}, and none may be removed before it has been unused that long. "
                             f"Try again in about {later}, or ask whoever runs the server to raise "
                             "BACKPROP_MAX_NETWORKS",
                      retry_after=wait)
