@@ -41,6 +41,7 @@ class Settings:
     max_body_bytes: int = 4_000_000    # BACKPROP_MAX_BODY_BYTES: larger bodies get 413 unread
     keep_recent_hours: float = 24.0    # BACKPROP_KEEP_RECENT_HOURS: a network used this recently is never evicted
     heavy_processes: int = 1           # BACKPROP_HEAVY_PROCESSES: child processes per worker for training
+    heavy_nice: int = 10               # BACKPROP_HEAVY_NICE: their CPU priority below the server's (0: the same)
     create_rate: int = 60              # BACKPROP_CREATE_RATE: networks one client may create per minute
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # BACKPROP_TRUSTED_PROXIES: X-Forwarded-For from these
     max_header_bytes: int = 16_384     # BACKPROP_MAX_HEADER_BYTES: larger request headers get 431 (app.serve)
@@ -56,6 +57,7 @@ def load_settings() -> Settings:
         max_body_bytes=_int("BACKPROP_MAX_BODY_BYTES", Settings.max_body_bytes),
         keep_recent_hours=float(_int("BACKPROP_KEEP_RECENT_HOURS", int(Settings.keep_recent_hours))),
         heavy_processes=_int("BACKPROP_HEAVY_PROCESSES", Settings.heavy_processes),
+        heavy_nice=_int("BACKPROP_HEAVY_NICE", Settings.heavy_nice),
         create_rate=_int("BACKPROP_CREATE_RATE", Settings.create_rate),
         trusted_proxies=_list("BACKPROP_TRUSTED_PROXIES"),
         max_header_bytes=_int("BACKPROP_MAX_HEADER_BYTES", Settings.max_header_bytes),

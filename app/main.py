@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except StoreError as err:  # one clear line, not a traceback from every worker
                 logging.getLogger("uvicorn.error").error("cannot start: %s", err)
                 os._exit(STARTUP_FAILURE)
-        app.state.heavy = HeavyPool(settings.heavy_processes)
+        app.state.heavy = HeavyPool(settings.heavy_processes, settings.heavy_nice)
         app.state.heavy.warm_up()
         yield
         app.state.heavy.close()

@@ -4,7 +4,7 @@ Quick requests (a click's forward, backward or step) are answered on the event l
 the thread pool; if a /train of several seconds ran there too, a class of students pressing
 Train would fill that pool and every quick request would wait behind them (issue 14: a
 clicker's p99 was 8.4 s). So each uvicorn worker keeps `heavy_processes` child processes at
-a lower CPU priority (nice +10) and one dispatch thread per child: heavy calls queue for a
+a lower CPU priority (nice +10 by default) and one dispatch thread per child: heavy calls queue for a
 child in arrival order, and quick requests always find the event loop, a free thread and,
 thanks to the priority, the CPU first. A child computes only (numpy in, numpy out); reading
 and writing the store stay in the server process (Store.update).
@@ -29,20 +29,20 @@ T = TypeVar("T")
 # page's 30 x 30 decision surface of a 2-8-8-1 network is 79,000, a 1,000-sample pass through
 # a 1-240-240-240-240-1 network 173 million.
 HEAVY_WORK = 2_000_000
-NICE = int(os.environ.get("BACKPROP_HEAVY_NICE", "10"))  # the children's CPU priority relative to the server's (higher is lower)
 
 
 class HeavyPool:
     """`await pool.run(fn)` runs fn in a dispatch thread; inside it, `pool.compute(f, *args)`
     runs f(*args) in a child process (processes=0: in the dispatch thread itself)."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, nice: int = 10) -> None:
+        """nice: the children's CPU priority relative to the server's (higher is lower)."""
         self.processes = processes
         self._children: ProcessPoolExecutor | None = None
         if processes > 0:
             # spawn: a fork of a process running threads (the event loop, a connection pool) is unsafe
             self._children = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_child_start, initargs=(os.getpid(),))
+                                                 initializer=_child_start, initargs=(os.getpid(), nice))
         self._dispatch = ThreadPoolExecutor(max(1, processes), thread_name_prefix="heavy")
 
     def warm_up(self) -> None:
@@ -64,8 +64,8 @@ class HeavyPool:
             self._children.shutdown(wait=True)
 
 
-def _child_start(parent: int) -> None:
-    os.nice(NICE)
+def _child_start(parent: int, nice: int) -> None:
+    os.nice(nice)
     # Ctrl-C in a terminal reaches the whole process group: the server decides when children stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
