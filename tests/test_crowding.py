@@ -129,3 +129,13 @@ def test_the_page_says_plainly_that_the_server_is_full(page, tmp_path: Path) -> 
         page.screenshot(path=str(tmp_path / "full.png"))
     finally:
         server.stop()
+
+
+def test_trusted_proxies_are_read_from_the_environment_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import load_settings
+
+    monkeypatch.setenv("BACKPROP_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1,")
+    assert load_settings().trusted_proxies == ("10.0.0.0/8", "192.0.2.1")
+    monkeypatch.setenv("BACKPROP_TRUSTED_PROXIES", "10.0.0.0/8,nginx")
+    with pytest.raises(SystemExit, match="BACKPROP_TRUSTED_PROXIES"):
+        load_settings()
