@@ -6,7 +6,8 @@ then measures, for each store:
   clicker alone   one student clicking Forward / Backward / Step on a 2-4-1 network of
                   their own (4 samples), nothing else running: p50 and p99 latency;
   one student     the page's Train loop alone: POST /train (EPOCHS full-batch epochs on 200
-                  points of a 2-8-8-1 network), then POST /forward on a 30 x 30 grid; updates/s;
+                  points of a 2-8-8-1 network), then POST /forward on a 30 x 30 grid (asking
+                  for the activations only, as the page does); updates/s;
   class           N students running that loop (each on their own network) while the
                   clicker clicks: the clicker's p50/p99 and the class's total updates/s.
 The class's throughput is reported over the one student's, measured in the same run.
@@ -107,16 +108,33 @@ async def create(http: httpx.AsyncClient, layers: list[int], seed: int) -> str:
     return r.json()["id"]
 
 
+async def grid_body(http: httpx.AsyncClient) -> dict:
+    """The page's decision-surface request: only the activations (`fields`, issue 14), where
+    the server knows them; all of every layer from a server that predates them."""
+    spec = (await http.get("/openapi.json")).text
+    return {"inputs": GRID_POINTS, "fields": ["a"]} if '"fields"' in spec else {"inputs": GRID_POINTS}
+
+
+async def post(http: httpx.AsyncClient, path: str, body: dict) -> httpx.Response:
+    """POST, sent again once if a kept-alive connection was closed under it (a race every
+    HTTP client meets when the server's keep-alive timeout strikes as a request leaves)."""
+    try:
+        r = await http.post(path, json=body)
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        r = await http.post(path, json=body)
+    r.raise_for_status()
+    return r
+
+
 async def student(http: httpx.AsyncClient, seed: int, until: float, counts: list[int]) -> None:
     net_id = await create(http, [2, 8, 8, 1], seed)
     body = {**dataset(seed), "epochs": EPOCHS}
+    grid = await grid_body(http)
     while time.monotonic() < until:
-        r = await http.post(f"/api/networks/{net_id}/train", json=body)
-        r.raise_for_status()
+        await post(http, f"/api/networks/{net_id}/train", body)
         if time.monotonic() < until:
             counts[0] += EPOCHS  # full batch: one update per epoch; only those done within the phase
-        g = await http.post(f"/api/networks/{net_id}/forward", json={"inputs": GRID_POINTS})
-        g.raise_for_status()
+        await post(http, f"/api/networks/{net_id}/forward", grid)
 
 
 async def clicker(http: httpx.AsyncClient, until: float, times: list[float]) -> None:
@@ -126,9 +144,8 @@ async def clicker(http: httpx.AsyncClient, until: float, times: list[float]) -> 
     i = 0
     while time.monotonic() < until:
         t = time.perf_counter()
-        r = await http.post(f"/api/networks/{net_id}/{kinds[i % 3]}", json=batch)
+        await post(http, f"/api/networks/{net_id}/{kinds[i % 3]}", batch)
         times.append(time.perf_counter() - t)
-        r.raise_for_status()
         i += 1
         await asyncio.sleep(0.05)  # a student clicking fast: 20 clicks per second
 
@@ -157,8 +174,12 @@ class Result:
 def bench_store(root: Path, db: str, students: int, seconds: float) -> Result:
     proc, url = start_server(root, db)
     try:
-        return Result(asyncio.run(phase(url, 0, True, seconds / 2)), asyncio.run(phase(url, 1, False, seconds)),
-                      asyncio.run(phase(url, students, True, seconds)))
+        r = Result(asyncio.run(phase(url, 0, True, seconds / 2)), asyncio.run(phase(url, 1, False, seconds)),
+                   asyncio.run(phase(url, students, True, seconds)))
+        print(f"{db.split('@')[-1]}: clicker alone {r.alone.pct(50):.0f}/{r.alone.pct(99):.0f} ms, in class "
+              f"{r.cls.pct(50):.0f}/{r.cls.pct(99):.0f} ms; {r.cls.rate / r.one.rate:.2f}x one student",
+              file=sys.stderr, flush=True)  # progress, while the rest runs
+        return r
     finally:
         proc.terminate()
         try:

@@ -86,3 +86,17 @@ def test_a_small_pass_is_not_refused(client: TestClient) -> None:
     net_id = deep_net(client)
     r = client.post(f"/api/networks/{net_id}/forward", json={"inputs": [[0.5]] * 100})
     assert r.status_code == 200 and len(r.json()["layers"]) == 6
+
+
+def test_a_killed_child_is_replaced_and_the_work_done_again() -> None:
+    pool = HeavyPool(1, nice=0)
+    try:
+        first = pool.compute(os.getpid)
+        assert first != os.getpid()  # computed in a child process
+        os.kill(first, signal.SIGKILL)  # the child dies (an out-of-memory kill, say)
+        time.sleep(0.5)
+        second = pool.compute(os.getpid)  # answered by a new child, not a broken pool
+        assert second not in (first, os.getpid())
+        assert pool.compute(sum, [1, 2, 3]) == 6
+    finally:
+        pool.close()

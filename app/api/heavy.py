@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -37,13 +38,15 @@ class HeavyPool:
 
     def __init__(self, processes: int, nice: int = 10) -> None:
         """nice: the children's CPU priority relative to the server's (higher is lower)."""
-        self.processes = processes
-        self._children: ProcessPoolExecutor | None = None
-        if processes > 0:
-            # spawn: a fork of a process running threads (the event loop, a connection pool) is unsafe
-            self._children = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_child_start, initargs=(os.getpid(), nice))
+        self.processes, self.nice = processes, nice
+        self._children = self._start() if processes > 0 else None
+        self._restart = threading.Lock()
         self._dispatch = ThreadPoolExecutor(max(1, processes), thread_name_prefix="heavy")
+
+    def _start(self) -> ProcessPoolExecutor:
+        # spawn: a fork of a process running threads (the event loop, a connection pool) is unsafe
+        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_child_start, initargs=(os.getpid(), self.nice))
 
     def warm_up(self) -> None:
         """Start the children now, not at the first /train (a spawn takes ~0.3 s)."""
@@ -56,7 +59,15 @@ class HeavyPool:
     def compute(self, fn: Callable[..., T], *args: Any) -> T:
         if self._children is None:
             return fn(*args)
-        return self._children.submit(fn, *args).result()
+        children = self._children
+        try:
+            return children.submit(fn, *args).result()
+        except BrokenProcessPool:
+            # A child died (killed, out of memory): the work is pure, so start new ones and retry once.
+            with self._restart:
+                if self._children is children:
+                    self._children = self._start()
+            return self._children.submit(fn, *args).result()
 
     def close(self) -> None:
         self._dispatch.shutdown(wait=True)  # calls in flight finish (SIGTERM waits for them)
