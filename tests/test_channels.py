@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from conftest import Server
@@ -99,3 +100,29 @@ def test_a_keep_alive_connection_idle_after_an_answer_is_closed(served: Server) 
         start = time.monotonic()
         assert sock.recv(65536) == b""  # closed by the server: uvicorn's keep-alive timeout (5 s)
         assert time.monotonic() - start <= 8
+
+
+def test_a_large_create_is_parsed_off_the_event_loop(client) -> None:  # noqa: ANN001 - the TestClient fixture
+    """The body is parsed once, in a worker thread: the event loop's thread never runs json.loads on it."""
+    import json
+    import threading
+
+    from app.api import body
+
+    parsed_in: list[str] = []
+    real = json.loads
+
+    def spy(raw: bytes | str, *args: object, **kwargs: object) -> object:
+        if len(raw) > body.INLINE_BODY_BYTES:
+            parsed_in.append(threading.current_thread().name)
+        return real(raw, *args, **kwargs)
+
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(120, 100)).tolist(), rng.normal(size=(1, 120)).tolist()]
+    body.json.loads = spy  # the module's own reference to json
+    try:
+        r = client.post("/api/networks", json={"layer_sizes": [100, 120, 1], "weights": weights})
+    finally:
+        body.json.loads = real
+    assert r.status_code == 201 and r.json()["weights"][0][3][7] == weights[0][3][7]
+    assert parsed_in and all(name.startswith("AnyIO worker thread") for name in parsed_in), parsed_in
