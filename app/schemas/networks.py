@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.limits import MAX_LAYERS, MAX_NEURONS
 from app.nn.engine import HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, Net
@@ -57,6 +58,20 @@ class NetworkPatch(Strict):
     l2: L2 | None = None
     weights: Weights | None = None
     biases: Biases | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _only_what_can_change(cls, data: object) -> object:
+        """Say what can change and how to change the rest, not just "extra inputs"."""
+        if isinstance(data, dict):
+            others = sorted(set(data) - set(cls.model_fields), key=str)
+            if others:
+                raise PydanticCustomError("extra_forbidden", "{others} cannot be changed in place: PATCH changes "
+                                          "only {fields}. For other layer sizes, activations, loss or seed create a "
+                                          "new network (POST /api/networks), e.g. with this one's current weights "
+                                          "and biases where the shapes still fit",
+                                          {"others": ", ".join(map(str, others)), "fields": ", ".join(cls.model_fields)})
+        return data
 
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{"learning_rate": 0.1}]}}
 
