@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.heavy.warm_up()
         yield
         app.state.heavy.close()
+        del app.state.heavy  # the app may be started again (tests): its next start makes a new pool
         app.state.store.close()
 
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
