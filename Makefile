@@ -21,15 +21,16 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # No access log by default (it costs ~15% of a small request; errors are still logged):
-# `make run ACCESS_LOG=true` turns it on.
+# `make run ACCESS_LOG=true` turns it on. app.serve is uvicorn with the bounds of
+# docs/deployment.md; WEB_CONCURRENCY worker processes (default 2).
 ACCESS_LOG ?= false
 run: $(VENV)/.installed
-	UVICORN_ACCESS_LOG=$(ACCESS_LOG) $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	UVICORN_ACCESS_LOG=$(ACCESS_LOG) $(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
-# Build and run the Docker image with podman (root; see the README's Docker section).
+# Build and run the Docker image with podman (root; see docs/deployment.md).
 docker-test:
 	bash scripts/docker_build_test.sh
 
@@ -37,7 +38,7 @@ docker-test:
 screenshot: $(VENV)/.test-installed
 	$(BIN)/python scripts/screenshot.py
 
-# Benchmarks (issue 7): prints a Markdown table (see the README's performance section).
+# Benchmarks (issue 7): prints a Markdown table (see docs/performance.md).
 # OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, set on some machines for old OpenBLAS builds, slow a
 # current numpy: they are unset for this command only.
 $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python

@@ -28,6 +28,8 @@ MAX_TRAIN_WORK = 4_000_000_000        # parameters x samples x epochs per train 
 MAX_DIAGNOSE_WORK = 200_000_000       # parameters x samples of one diagnosis (up to 8 passes: ~1 s at most)
 MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network gradient-checked in one call
 MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one gradient check (about 1 s at most)
+MAX_ANSWER_BYTES = 16_000_000         # one answer's JSON, estimated before computing (what a client can pin)
+ANSWER_BYTES_PER_VALUE = 24           # the longest float64 in the JSON with its comma: -1.2345678901234567e-300,
 INLINE_WORK = 20_000  # samples x weights up to which a read-only pass runs on the event loop (~0.1 ms)
 
 
@@ -44,6 +46,19 @@ def check_trace_size(net: Net, m: int) -> None:
     if values > MAX_TRACE_VALUES:
         raise InvalidInput(f"{m} samples through {neurons} neurons make {values} values per array; "
                            f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
+
+
+def check_answer_size(m: int, neurons: int, arrays: int, extra: int) -> None:
+    """An answer of `arrays` arrays of m x `neurons` (the layers and fields asked for) plus
+    `extra` other numbers: refused before computing if its JSON could pass MAX_ANSWER_BYTES
+    (a client that never reads its answers would pin them in the server's memory)."""
+    size = (m * neurons * arrays + extra) * ANSWER_BYTES_PER_VALUE
+    if size > MAX_ANSWER_BYTES:
+        fit = max(0, (MAX_ANSWER_BYTES // ANSWER_BYTES_PER_VALUE - extra) // max(1, neurons * arrays))
+        raise InvalidInput(f"the answer could be {size / 1e6:.0f} MB ({m} samples x {neurons} neurons x {arrays} "
+                           f"arrays + {extra} other numbers, up to {ANSWER_BYTES_PER_VALUE} bytes each); one answer "
+                           f"may be at most {MAX_ANSWER_BYTES / 1e6:.0f} MB: send at most {fit} samples per call, "
+                           "or ask for fewer fields or layers")
 
 
 def check_train_call(samples: int, epochs: int, batch_size: int | None, held_out: int = 0) -> None:

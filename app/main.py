@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api import ROUTERS, errors
+from app.api.heavy import HeavyPool
 from app.api.pages import ROOT
 from app.config import Settings, get_settings
 from app.api.middleware import install_middleware
@@ -37,11 +38,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not hasattr(app.state, "store"):  # tests may have put one there already
             try:
-                app.state.store = open_store(settings.db, settings.max_networks)
+                app.state.store = open_store(settings.db, settings.max_networks, settings.keep_recent_hours * 3600)
             except StoreError as err:  # one clear line, not a traceback from every worker
                 logging.getLogger("uvicorn.error").error("cannot start: %s", err)
                 os._exit(STARTUP_FAILURE)
+        app.state.heavy = HeavyPool(settings.heavy_processes, settings.heavy_nice)
+        app.state.heavy.warm_up()
         yield
+        app.state.heavy.close()
+        del app.state.heavy  # the app may be started again (tests): its next start makes a new pool
         app.state.store.close()
 
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,

@@ -275,7 +275,7 @@ def test_concurrent_steps_are_serialised(client: TestClient) -> None:
 
 
 def test_least_recently_used_is_evicted(tmp_path: Path) -> None:
-    small = SQLiteStore(str(tmp_path / "lru.sqlite"), max_networks=3, touch_interval=0)
+    small = SQLiteStore(str(tmp_path / "lru.sqlite"), max_networks=3, touch_interval=0, keep_recent=0)
     app.dependency_overrides[get_store] = lambda: small
     try:
         client = TestClient(app)

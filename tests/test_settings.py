@@ -53,7 +53,8 @@ def test_the_server_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
 
 def test_create_app_takes_its_settings(tmp_path: Path) -> None:
     """The store of create_app(settings) is the one its settings name: the way tests swap it."""
-    app = create_app(Settings(db=str(tmp_path / "own.sqlite"), max_networks=2, max_body_bytes=100))
+    app = create_app(Settings(db=str(tmp_path / "own.sqlite"), max_networks=2, max_body_bytes=100,
+                              keep_recent_hours=0))
     with TestClient(app) as client:
         ids = [client.post("/api/networks", json={"layer_sizes": [1, 1]}).json()["id"] for _ in range(3)]
         assert client.get(f"/api/networks/{ids[0]}").status_code == 404  # evicted: at most 2 kept

@@ -6,11 +6,13 @@ from fastapi import APIRouter
 
 from app import limits
 from app.nn import gradcheck
+from app.api.body import OffLoopRoute
 from app.api.deps import NetworkDep
 from app.api.errors import NOT_FOUND
 from app.schemas import GradientCheckRequest, GradientCheckResult, to_array
 
-router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
+router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
+                   route_class=OffLoopRoute)
 
 
 @router.post("/gradient-check")

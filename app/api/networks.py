@@ -8,12 +8,13 @@ from dataclasses import replace
 from fastapi import APIRouter, Response
 
 from app.nn import engine
+from app.api.body import OffLoopRoute
 from app.api.deps import NetworkDep, NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app import limits
 from app.schemas import NetworkCreate, NetworkPatch, NetworkPublic, to_array
 
-router = APIRouter(prefix="/api/networks", tags=["networks"])
+router = APIRouter(prefix="/api/networks", tags=["networks"], route_class=OffLoopRoute)
 
 
 @router.post("", status_code=201)

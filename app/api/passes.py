@@ -13,9 +13,11 @@ from app.nn import engine, training
 from app.nn.engine import InvalidInput
 from app.api.body import ModelResponse, documented, read_json
 from app.api.deps import NetworkId, StoreDep
+from app.api.heavy import HEAVY_WORK, HeavyDep, HeavyPool
 from app.api.errors import NOT_FOUND
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
+from app.schemas.passes import FORWARD_FIELDS, PASS_FIELDS
 from app.store import Store
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
@@ -30,19 +32,34 @@ async def in_thread(work: Callable[[], BaseModel]) -> Response:
     return ModelResponse(await run_in_threadpool(lambda: to_json(work())))
 
 
-async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], BaseModel]) -> Response:
+async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int,
+                         compute: Callable[[engine.Net], BaseModel]) -> Response:
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
     no writer can block): the thread hop would cost more than the pass (docs/performance.md).
-    Anything larger, or a read that might wait, goes to a worker thread."""
+    A large one (HEAVY_WORK) goes to the heavy dispatch thread, so that it never holds a
+    thread quick requests need (app.api.heavy); the rest to a worker thread."""
     net = store.peek(network_id)
-    if net is not None and limits.runs_inline(net, m):
+    if net is None:
+        net = await run_in_threadpool(store.get, network_id)
+    if limits.runs_inline(net, m):
         return ModelResponse(compute(net))
-    return await in_thread(lambda: compute(store.get(network_id)))
+    if m * sum(w.size for w in net.weights) > HEAVY_WORK:
+        return ModelResponse(await heavy.run(lambda: to_json(compute(net))))
+    return await in_thread(lambda: compute(net))
+
+
+def check_answer(net: engine.Net, body: ForwardRequest | BackwardRequest, every: tuple[str, ...], extra: int) -> None:
+    """The answer's size before computing it: the layers and fields asked for (all by
+    default), m samples each, plus `extra` numbers (costs, gradients, the network)."""
+    shown = range(net.L + 1) if body.layers is None else {l for l in body.layers if l <= net.L}
+    limits.check_answer_size(len(body.inputs), sum(net.layer_sizes[l] for l in shown),
+                             len(set(body.fields or every)), extra)
 
 
 def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
     limits.check_trace_size(net, len(body.inputs))
+    check_answer(net, body, FORWARD_FIELDS, extra=len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     layers = layers_of(net, trace, None, body)
     if body.targets is None:
@@ -55,23 +72,24 @@ def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
 
 def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
     limits.check_trace_size(net, len(body.inputs))
+    check_answer(net, body, PASS_FIELDS, extra=2 * len(body.inputs) + net.parameter_count())
     trace = engine.forward(net, to_array(body.inputs))
     return BackwardResult.of(net, trace, engine.backward(net, trace, to_array(body.targets)), body)
 
 
 @router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
-async def forward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
+async def forward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     """a, z and g'(z) of every layer (or the `fields` and `layers` asked for); with targets, the cost too."""
     body = await read_json(request, ForwardRequest)
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_result(net, body))
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: forward_result(net, body))
 
 
 @router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
-async def backward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
+async def backward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     """The forward body plus delta of every layer (or the `fields` and `layers` asked for), the cost,
     dC/da of the output and the gradients; changes nothing."""
     body = await read_json(request, BackwardRequest)
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_result(net, body))
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: backward_result(net, body))
 
 
 @router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
@@ -82,8 +100,9 @@ async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Resp
     body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
-    def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:
+    def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:  # backward's answer plus the new network
         limits.check_trace_size(net, len(x))
+        check_answer(net, body, PASS_FIELDS, extra=2 * len(x) + 2 * net.parameter_count())
         trace, grads, new = training.step(net, x, y, body.learning_rate)
         return new, StepResult.of(net, trace, grads, body, network=NetworkPublic.of(network_id, new))
 
@@ -100,7 +119,7 @@ TRAIN_DOC = (f"Gradient descent for `epochs` epochs, bounded per call: samples x
 
 
 @router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest), description=TRAIN_DOC)
-async def train(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
+async def train(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
     body = await read_json(request, TrainRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
     if (body.test_inputs is None) != (body.test_targets is None):
@@ -113,10 +132,11 @@ async def train(network_id: NetworkId, request: Request, store: StoreDep) -> Res
 
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
         limits.check_train_work(net, len(x), body.epochs, held_out)
-        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed,
-                                body.shuffle, test)
+        result = heavy.compute(training.train, net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed,
+                               body.shuffle, test)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped, epochs_done=result.epochs_done,
                                        updates=result.updates, test_costs=result.test_costs)
 
-    return await in_thread(lambda: store.update(network_id, apply))
+    # heavy: a dispatch thread of its own, the computation in a child process (app.api.heavy)
+    return ModelResponse(await heavy.run(lambda: to_json(store.update(network_id, apply))))

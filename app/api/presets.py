@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path
 
 from app.nn import engine
+from app.api.body import OffLoopRoute
 from app.api.deps import StoreDep
 from app import limits
 from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
 from app.nn.engine import InvalidInput
 
-router = APIRouter(tags=["presets"])
+router = APIRouter(tags=["presets"], route_class=OffLoopRoute)
 
 
 @router.get("/api/presets")
