@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.teaching.exam_kinds import EXAM_KINDS
 from app.teaching.questions import Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p, sigmoid
 
 Rng = np.random.Generator
@@ -303,4 +304,5 @@ KINDS: dict[str, Kind] = {
     "hidden_delta": Kind("Hidden delta", "delta_j = Σ_k w_kj delta_k · σ'(z_j)", hidden_delta),
     "weight_gradient": Kind("dC/dw of an output weight", "the chain dC/da · da/dz · dz/dw", weight_gradient),
     "weight_update": Kind("A weight after one update", "w - α delta a", weight_update),
+    **EXAM_KINDS,
 }
