@@ -17,6 +17,9 @@ import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
 import { createMatrixView } from "./matrix-view.js";
 import { createDiagnostics } from "./diagnostics.js";
+import { createWorksheetButton } from "./worksheet.js";
+import { createProjector, projectorFromUrl } from "./projector.js";
+import { createPresenter } from "./presenter.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -25,7 +28,9 @@ const speed = $("speed");
 const trainButton = $("btn-train");
 
 const view = createNetworkView($("network"), state);
-const animator = createAnimator(view, () => Number(speed.value));
+// In the projector view the presenter stops each pass after every layer (Space / arrow keys).
+const animator = createPresenter(createAnimator(view, () => Number(speed.value)), view, state,
+  { bar: $("formula-bar"), svg: $("network") });
 const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) => run(() => ctl.editWeight(edge, v)) });
 createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
 createCostChart($("cost-chart"), $("log-scale"), state);
@@ -57,6 +62,12 @@ const inspector = createInspector($("inspector"), state, { view, matrixView: cre
 createDiagnostics($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
 createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
+const worksheet = createWorksheetButton($("toolbar-extra"), state);
+const projector = createProjector($("toolbar-extra"), state, { svg: $("network"), onChange: (on) => {
+  animator.setActive(on);
+  $("formula-bar").hidden = !on;
+  ctl.persist();
+} });
 
 // --- Messages and progress -------------------------------------------------------------
 // A message lives as long as its cause: the next action replaces it, and a notice (kind
@@ -167,8 +178,15 @@ speed.addEventListener("input", () => { $("speed-out").textContent = SPEED_NAMES
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]")) return;
-  if (ev.key === "Escape") { editor.close(); return; }
+  if (ev.key === "Escape") { editor.close(); document.body.classList.remove("config-open"); return; }
+  if (projector.on && (ev.key === " " || ev.key === "ArrowRight" || ev.key === "ArrowLeft")) {
+    ev.preventDefault();   // Space would also press the focused button or scroll the page
+    if (ev.key === "ArrowLeft") animator.previous(); else animator.next();
+    return;
+  }
   const key = ev.key.toLowerCase();
+  const extra = { v: () => projector.toggle(), w: () => worksheet.open(), c: () => projector.toggleConfig() };
+  if (extra[key]) { ev.preventDefault(); extra[key](); return; }
   const map = { f: "forward", b: "backward", s: "step", t: "train", r: "reset" };
   if (map[key]) {
     const b = buttons.find((x) => x.dataset.action === map[key]);
@@ -194,6 +212,7 @@ async function boot() {
   const url = readUrl();
   const saved = loadConfig(url.network);
   Object.assign(state.config, saved, url.config);
+  projector.set(projectorFromUrl());   // the address decides, never a stored setting
   let data;
   if (state.config.dataset === "custom") {
     try {

@@ -2,7 +2,8 @@
 // fit in a link (pasted data), in localStorage keyed by the network id.
 
 const KEY = (id) => `backprop-lab:config:${id}`;
-const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample" };
+const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample",
+  view: "view" };
 const NUMERIC = new Set(["samples", "noise", "batchSize", "sample"]);
 
 /** {network, config} from the current URL (config holds only the fields present). */
