@@ -62,6 +62,8 @@ class QuizQuestion(BaseModel):
     data: dict[str, list[float] | list[list[float]]]
     choices: list[str] | None = Field(None, description="answers in words: the numbered choices (from 1); the "
                                                         "answer gives one choice number per blank, in order")
+    outline: list[str] | None = Field(None, description="with choices: the text one line per step, '[blank n]' "
+                                                        "where a step is missing")
     given: list[GivenOut]
     target: list[Ref] = Field(description="where the answer sits in the drawing: " + REF_DOC)
     tolerance: ToleranceOut
@@ -71,6 +73,7 @@ class QuizQuestion(BaseModel):
         return cls(id=q.id, kind=q.kind, title=KINDS[q.kind].title, prompt=q.prompt, asks=q.asks,
                    answer_length=len(q.expected) if isinstance(q.expected, list) else None,
                    network=QuizNetwork(**q.network) if q.network else None, data=q.data, choices=q.choices,
+                   outline=q.outline,
                    given=[GivenOut(symbol=g.symbol, value=g.value, ref=g.ref) for g in q.given],
                    target=q.target, tolerance=ToleranceOut(absolute=q.tolerance.absolute,
                                                            relative=q.tolerance.relative))

@@ -90,5 +90,5 @@ def pseudocode(rng: np.random.Generator, seed: int) -> Question:
         "(answer with the choice numbers, one per blank, in order): "
         + " ".join(f"({c}) {text}" for c, text in enumerate(choices, 1)),
         "choices for blanks " + ", ".join(str(b + 1) for b in range(len(missing))), expected, steps,
-        data={"blanks": [float(i + 1) for i in missing]}, choices=choices, mark=mark,
+        data={"blanks": [float(i + 1) for i in missing]}, choices=choices, outline=lines, mark=mark,
         tolerance=Tolerance(absolute=0.0, relative=0.0))

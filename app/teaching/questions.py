@@ -60,6 +60,7 @@ class Question:
     slips: list[tuple[Value, str]] = field(default_factory=list)  # common wrong answers
     tolerance: Tolerance = field(default_factory=Tolerance)
     choices: list[str] | None = None  # answers in words: each entry of the answer is a choice number (1-based)
+    outline: list[str] | None = None  # the text with its blanks, one line per step ("[blank n]" marks one)
     mark: Callable[[Value], tuple[list[bool], str]] | None = None  # entry by entry: right or not, and why
 
     @property
