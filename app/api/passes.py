@@ -97,7 +97,7 @@ async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Res
 
     def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
         check_trace_size(net, len(x))
-        trace, grads, new = engine.step(net, x, y, body.learning_rate)
+        trace, grads, new = training.step(net, x, y, body.learning_rate)
         return new, trace_json(net, trace, grads, network=NetworkPublic.of(network_id, new).model_dump())
 
     return await in_thread(lambda: store.update(network_id, apply))
@@ -128,6 +128,7 @@ async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> R
                              f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
         result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
-                                       stopped=result.stopped)
+                                       stopped=result.stopped, epochs_done=result.epochs_done,
+                                       updates=result.updates)
 
     return await in_thread(lambda: store.update(network_id, apply))

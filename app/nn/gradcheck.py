@@ -1,6 +1,6 @@
 """Gradient check: backprop's dC/dp against central differences of the cost, per parameter.
 
-    numerical = (C(p + eps) - C(p - eps)) / (2 eps)
+    numerical = (C(p + h) - C(p - h)) / (2 h),  h = max(eps, 1e-9 |p|)
     relative error = |backprop - numerical| / max(|backprop| + |numerical|, TINY)
 
 Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
@@ -22,6 +22,7 @@ Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
 MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
 MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one call (about 1 s at most)
+RELATIVE_NUDGE = np.longdouble(1e-9)  # nudge at least this fraction of a huge parameter (see _central)
 
 
 def relative_error(backprop: Array, numerical: Array) -> Array:
@@ -64,10 +65,11 @@ def check_size(net: engine.Net, samples: int) -> None:
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a = a_before
+    a, z = a_before, None
     for k in range(l, net.L + 1):
-        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
+        z = a @ net.weights[k - 1].T + net.biases[k - 1]
+        a = net.activation(k).f(z)
+    c = engine.sample_costs(net, engine.Trace(z=[z], a=[a]), y).mean()  # reads only the last z and a
     if net.l2:
         c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
     return c
@@ -75,17 +77,19 @@ def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdou
 
 def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
     """Central differences for every entry of `param` (a weight matrix or bias vector of
-    layer l, belonging to `net`): each entry is nudged in place and restored."""
+    layer l, belonging to `net`): each entry is nudged in place and restored. The nudge is
+    h = max(eps, RELATIVE_NUDGE |p|): beyond |p| = 1e4 a nudge of eps would change C by less
+    than extended precision resolves, and the difference would read 0."""
     grad = np.zeros(param.shape)
-    eps = np.longdouble(eps)
     for idx in np.ndindex(param.shape):
         old = param[idx]
-        param[idx] = old + eps
+        h = max(np.longdouble(eps), RELATIVE_NUDGE * abs(old))
+        param[idx] = old + h
         up = _cost_from(net, l, a_before, y)
-        param[idx] = old - eps
+        param[idx] = old - h
         down = _cost_from(net, l, a_before, y)
         param[idx] = old
-        grad[idx] = (up - down) / (2.0 * eps)
+        grad[idx] = (up - down) / (2.0 * h)
     return grad
 
 

@@ -69,7 +69,10 @@ class GradientsOut(BaseModel):
 
 class BackwardResult(ForwardResult):
     cost: float
-    cost_grad: list[list[float]] = Field(description="dC_i/da_j of the output layer, per sample (before the 1/m)")
+    cost_grad: list[list[float]] = Field(description="dC_i/da_j of the output layer, per sample (before the 1/m); "
+                                         "entries beyond float64 are +-1.7976931348623157e308, listed in cost_grad_capped")
+    cost_grad_capped: list[list[int]] = Field(description="[sample, neuron] of each cost_grad entry whose true value "
+                                              "is beyond float64 (a saturated output); usually empty")
     gradients: GradientsOut
 
 
@@ -78,9 +81,11 @@ class StepResult(BackwardResult):
 
 
 class TrainResult(BaseModel):
-    costs: list[float] = Field(description="full-batch cost after each epoch")
-    network: NetworkPublic
-    stopped: str | None = Field(None, description="why training stopped early, if it did")
+    costs: list[float] = Field(description="cost over all samples after each epoch done (L2 over all n samples)")
+    network: NetworkPublic = Field(description="the network stored: after `updates` updates")
+    epochs_done: int = Field(description="whole epochs done and kept (= len(costs)); fewer than asked if stopped")
+    updates: int = Field(description="weight updates applied and stored (epochs_done x mini-batches per epoch)")
+    stopped: str | None = Field(None, description="why training stopped early, after how many epochs, what to try")
 
 
 def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[Layer]:
@@ -109,6 +114,7 @@ def trace_json(net: Net, trace: Trace, grads: Gradients | None = None, cost: flo
     body: dict = {"layers": layers, "cost": cost, "sample_costs": sample_costs}
     if grads is not None:
         body.update(cost=grads.cost, sample_costs=arr(grads.sample_costs), cost_grad=arr(grads.cost_grad),
+                    cost_grad_capped=grads.cost_grad_capped,
                     gradients={"weights": [arr(w) for w in grads.weights], "biases": [arr(b) for b in grads.biases]})
     return orjson.dumps({**body, **more}, option=orjson.OPT_SERIALIZE_NUMPY)
 
@@ -116,5 +122,6 @@ def trace_json(net: Net, trace: Trace, grads: Gradients | None = None, cost: flo
 def backward_fields(net: Net, trace: Trace, grads: Gradients) -> dict:
     return {"layers": layers_of(net, trace, grads), "cost": grads.cost,
             "sample_costs": to_list(grads.sample_costs), "cost_grad": to_list(grads.cost_grad),
+            "cost_grad_capped": grads.cost_grad_capped,
             "gradients": GradientsOut(weights=[to_list(w) for w in grads.weights],
                                       biases=[to_list(b) for b in grads.biases])}
