@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from app.nn import engine, training
+from app.api.body import documented, read_json
 from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
@@ -56,7 +57,7 @@ async def read_only_pass(store: Store, network_id: str, m: int, compute: Callabl
 
 
 def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
-    """The body of a /forward answer (also served by app.fastpath)."""
+    """The body of a /forward answer."""
     check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     if body.targets is None:
@@ -67,7 +68,7 @@ def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
 
 
 def backward_json(net: engine.Net, body: BackwardRequest) -> bytes:
-    """The body of a /backward answer (also served by app.fastpath)."""
+    """The body of a /backward answer."""
     check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
@@ -78,21 +79,24 @@ def inline(net: engine.Net, m: int) -> bool:
     return m * sum(w.size for w in net.weights) <= INLINE_WORK
 
 
-@router.post("/forward", response_model=ForwardResult)
-async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
+@router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
+async def forward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
+    body = await read_json(request, ForwardRequest)
     return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_json(net, body))
 
 
-@router.post("/backward", response_model=BackwardResult)
-async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
+@router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
+async def backward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
+    body = await read_json(request, BackwardRequest)
     return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_json(net, body))
 
 
-@router.post("/step", response_model=StepResult)
-async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
+@router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
+async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """One update; the passes shown are those computed before it."""
+    body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
     def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
@@ -103,11 +107,12 @@ async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Res
     return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train", response_model=TrainResult)
-async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
+@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest))
+async def train(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
     parameters x samples x epochs at most 4e9."""
+    body = await read_json(request, TrainRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:
