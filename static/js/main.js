@@ -9,9 +9,10 @@ import { createEdgeEditor } from "./edge-editor.js";
 import { createCostChart } from "./cost-chart.js";
 import { createSurface } from "./surface.js";
 import { createReadout } from "./readout.js";
+import { createUpdateView } from "./update-view.js";
 import { createControls } from "./controls.js";
 import { createController, DEFAULT_ARCH } from "./controller.js";
-import { parseCSV } from "./data.js";
+import { informativeSample, parseCSV } from "./data.js";
 import { loadConfig, readUrl } from "./url-state.js";
 import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
@@ -35,17 +36,20 @@ const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) =
 createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
 createCostChart($("cost-chart"), $("log-scale"), state);
 createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
+createUpdateView($("update-view"), state);
 createReadout($("readout"), $("legend"), $("hint"), buttons, $("train-stats"), state);
 const controls = createControls($("config"), state, {
   message: (text) => showMessage(text),
   onDataset: (fields) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, fields, { sample: fields.dataset ? 0 : state.config.sample });
-    await ctl.useData(await ctl.loadDataset(state.config));
+    Object.assign(state.config, fields);
+    const data = await ctl.loadDataset(state.config);
+    if (fields.dataset) state.config.sample = informativeSample(data.inputs);
+    await ctl.useData(data);
   }),
   onCustomData: ({ inputs, targets, csv, csvTargets }) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: 0 });
+    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: informativeSample(inputs) });
     await ctl.useData({ name: "custom", description: "your data", inputs, targets, custom: true });
   }),
   onSample: (i) => run(() => ctl.selectSample(i)),
@@ -224,7 +228,8 @@ async function boot() {
   }
   if (!data) data = await ctl.loadDataset(state.config);
   state.data = data;
-  state.config.sample = Math.min(state.config.sample, data.inputs.length - 1);
+  const asked = url.config.sample !== undefined || saved.sample !== undefined;
+  state.config.sample = asked ? Math.min(state.config.sample, data.inputs.length - 1) : informativeSample(data.inputs);
   let network = null;
   if (url.network) {
     try {
