@@ -1,6 +1,6 @@
 """The worked solution of one sample through a network, as a sheet to print or hand out.
 
-Every number comes from the engine (forward, backward, apply_gradients, g_prime); this module
+Every number comes from the engine (forward, backward, g_prime) and training.step (the update); this module
 only writes them into the lecture's formulas. Layers are the lecture's (1 = input): the
 engine's layer l is layer l+1 here, and engine weights[l-1] is W^(l+1). The exercise variant
 leaves chosen quantities blank, everywhere they appear, and adds the answer key; the seed

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.nn import engine
+from app.nn import engine, training
 from app.nn.engine import InvalidInput, Net
 from app.teaching.sheet_format import fac, num
 
@@ -92,9 +92,7 @@ class Numbers:
 
 def compute(net: Net, x: list[float], y: list[float]) -> Numbers:
     xs, ys = np.asarray([x], dtype=np.float64), np.asarray([y], dtype=np.float64)
-    trace = engine.forward(net, xs)
-    grads = engine.backward(net, trace, ys)
-    new = engine.apply_gradients(net, grads)
+    trace, grads, new = training.step(net, xs, ys)  # forward, backward, the update
     gp = [None] + [engine.g_prime(net, trace, l)[0] for l in range(1, net.L + 1)]
     return Numbers(net, xs[0], ys[0], [None] + [z[0] for z in trace.z[1:]], [a[0] for a in trace.a], gp,
                    [None] + [d[0] for d in grads.delta[1:]], grads.cost, float(grads.sample_costs[0]),

@@ -172,8 +172,8 @@ async function submit(giveUp) {
     // The first wrong try counts, and earns a hint (the solution's first step) and a retry.
     hinted = true;
     saveScore({ right: score.right, tried: score.tried + 1 });
-    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again: the first step of the `
-      + "solution is below as a hint (or press Show solution).";
+    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again`
+      + (question.choices ? " (or press Show solution)." : ": the first step of the solution is below as a hint (or press Show solution).");
     // A question in words: the marks and the sentence about each wrong blank are the hint.
     if (!question.choices) showSolution(res.solution, 1, { hint: true });
     const first = $("answer-fields").querySelector("input");
