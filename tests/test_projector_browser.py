@@ -135,7 +135,8 @@ def test_presenter_goes_layer_by_layer_with_the_apis_numbers(page: Page, base_ur
     assert (lit(1), lit(2)) == (4, 0)
     assert "z⁽²⁾ = W⁽²⁾ a⁽¹⁾ + b⁽²⁾" in bar.inner_text()
     data = httpx.get(f"{base_url}/api/datasets/xor").json()
-    fwd = httpx.post(f"{base_url}/api/networks/{nid}/forward", json={"inputs": data["inputs"][:1]}).json()
+    i = int(page.locator("#sample").input_value())  # the sample shown
+    fwd = httpx.post(f"{base_url}/api/networks/{nid}/forward", json={"inputs": data["inputs"][i:i + 1]}).json()
     z2 = fwd["layers"][1]["z"][0]
     shown = page.locator(".formula-values").inner_text()
     for v in z2:  # the API's numbers, 4 significant digits
@@ -187,5 +188,8 @@ def test_toggles_and_keys(page: Page, base_url: str) -> None:
     sheet.wait_for_selector("body[data-ready=true]", timeout=20_000)
     query = parse_qs(urlparse(sheet.url).query)
     assert sheet.url.split("?")[0].endswith("/worksheet") and query["network"] == [network_id(page)]
-    assert query["x"] == ["0,0"] and query["y"] == ["0"]  # XOR's first sample
+    data = httpx.get(f"{base_url}/api/datasets/xor").json()
+    i = int(page.locator("#sample").input_value())  # the sample shown
+    assert query["x"] == [",".join(f"{v:g}" for v in data["inputs"][i])]
+    assert query["y"] == [",".join(f"{v:g}" for v in data["targets"][i])]
     sheet.close()

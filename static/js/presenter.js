@@ -89,11 +89,13 @@ export function createPresenter(base, view, state, { bar, svg }) {
     show();
   }
 
+  // A Step's pass arrives while state.network is still the network before the update.
+  state.on("pass", (pass) => { if (active && pass && pass.kind === "step") start("step", state.network); });
+
   return {
     get instant() { return base.instant; },
     async forward(n) { if (!active) return base.forward(n); base.cancel(); start("forward"); },
     async backward(n) { if (!active) return base.backward(n); base.cancel(); start("backward"); },
-    step(before, result) { if (!active) return base.step(before, result); base.cancel(); start("step", before); },
     cancel() { base.cancel(); },
     /** Projector view on or off: off hands back to the animator; on starts with the keys' help. */
     setActive(on) { active = on; stages = []; pos = 0; if (on) show(); },
