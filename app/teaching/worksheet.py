@@ -15,7 +15,7 @@ from app.nn.engine import Net
 from app.teaching.sheet_format import Chain, Display, Para, Section, Sheet, column, fac, matrix, num
 from app.teaching.worksheet_backward import hidden_section, output_section, update_section
 from app.teaching.worksheet_numbers import (G, G_WORDS, GROUPS, LIMIT, LOSS_WORDS, Key, Numbers, Values, a_val,
-                                            activation_name, check_hand_sized, compute, symbol)
+                                            activation_name, biases_decay, check_hand_sized, compute, symbol)
 
 __all__ = ["LIMIT", "worksheet"]
 
@@ -24,7 +24,8 @@ def overview(n: Numbers) -> Section:
     net, sizes = n.net, n.net.layer_sizes
     L = net.L + 1
     hidden = "layer 2" if L == 3 else f"layers 2 to {L - 1}"
-    reg = f", L2 regularisation $\\lambda = {num(net.l2)}$ (weights only)" if net.l2 else ""
+    covers = "weights and biases" if biases_decay(net) else "weights only"
+    reg = f", L2 regularisation $\\lambda = {num(net.l2)}$ ({covers})" if net.l2 else ""
     sec = Section("The network and its symbols", [
         Para(f"A {'-'.join(map(str, sizes))} network: layer 1 is the input ({sizes[0]} numbers), layer {L} "
              f"the output ({sizes[-1]} neuron{'s' if sizes[-1] > 1 else ''}, activation {G_WORDS[net.output_activation]})"
@@ -90,6 +91,7 @@ def cost_section(n: Numbers, v: Values) -> Section:
                 r"\tfrac{1}{2} \left[" + " + ".join(f"({y[j]} - {a[j]})^2" for j in out) + r"\right]"),
         "bce": (rf"-\sum_j \left[ y_j \ln a_j^{{({ll})}} + (1 - y_j) \ln(1 - a_j^{{({ll})}}) \right]",
                 r"-\left[" + " + ".join(rf"{y[j]} \ln {a[j]} + (1 - {y[j]}) \ln(1 - {a[j]})" for j in out) + r"\right]"),
+        "sse": (rf"\sum_j (y_j - a_j^{{({ll})}})^2", " + ".join(f"({y[j]} - {a[j]})^2" for j in out)),
         "cross_entropy": (rf"-\sum_j y_j \ln a_j^{{({ll})}}",
                           r"-\left[" + " + ".join(rf"{y[j]} \ln {a[j]}" for j in out) + r"\right]"),
     }
@@ -101,7 +103,8 @@ def cost_section(n: Numbers, v: Values) -> Section:
         return sec
     sec.blocks.append(Chain(["C_0", data[0], *([data[1]] if data[1] else []), num(n.data_cost)]))
     sec.blocks.append(Chain([
-        "C", r"C_0 + \frac{\lambda}{2m} \sum_l \sum_j \sum_k (w_{jk}^{(l)})^2",
+        "C", r"C_0 + \frac{\lambda}{2m} \sum_l \left( \sum_j \sum_k (w_{jk}^{(l)})^2"
+        + (r" + \sum_j (b_j^{(l)})^2" if biases_decay(n.net) else "") + r" \right)",
         rf"{num(n.data_cost)} + {num(n.cost - n.data_cost)}", v(("C", 0, 0), n.cost)]))
     return sec
 

@@ -7,7 +7,8 @@ import numpy as np
 
 from app.nn import engine
 from app.teaching.sheet_format import Chain, Para, Section, fac, num
-from app.teaching.worksheet_numbers import LOSS_WORDS, Numbers, Values, a_val, activation_name, symbol
+from app.teaching.worksheet_numbers import (LOSS_WORDS, Numbers, Values, a_val, activation_name, biases_decay,
+                                            symbol)
 
 def g_prime_chain(n: Numbers, v: Values, l: int, j: int) -> Chain | None:
     name, ll = activation_name(n.net, l), l + 1
@@ -35,6 +36,7 @@ def output_section(n: Numbers, v: Values) -> Section:
         a, y = v(("a", L, j), n.a[L][j], factor=True), num(n.y[j])
         s = f"a_{{{j + 1}}}^{{({ll})}}"
         forms = {"mse": (f"{s} - y_{{{j + 1}}}", f"{a} - {y}"),
+                 "sse": (f"2 ({s} - y_{{{j + 1}}})", f"2 \\cdot ({a} - {y})"),
                  "bce": (rf"\frac{{{s} - y_{{{j + 1}}}}}{{{s} (1 - {s})}}", rf"\frac{{{a} - {y}}}{{{a} (1 - {a})}}"),
                  "cross_entropy": (rf"-\frac{{y_{{{j + 1}}}}}{{{s}}}", rf"-\frac{{{y}}}{{{a}}}")}
         grad = forms.get(net.loss)
@@ -105,8 +107,10 @@ def update_section(n: Numbers, v: Values, l: int) -> Section:
             rf"{v(('delta', l, j), n.delta[l][j], True)} \cdot {a_val(n, v, l - 1, k)}" + extra[1],
             v(("dw", l, j, k), n.dw[l - 1][j, k])]))
     for j in range(w.shape[0]):
-        sec.blocks.append(Chain([symbol(("db", l, j)), f"\\delta_{{{j + 1}}}^{{({ll})}}",
-                                 v(("db", l, j), n.db[l - 1][j])]))
+        bias_reg = (rf" + \lambda b_{{{j + 1}}}^{{({ll})}}", rf"{v(('delta', l, j), n.delta[l][j], True)} + "
+                    rf"{num(lam)} \cdot {fac(b[j])}") if lam and biases_decay(net) else None
+        sec.blocks.append(Chain([symbol(("db", l, j)), f"\\delta_{{{j + 1}}}^{{({ll})}}" + (bias_reg[0] if bias_reg else ""),
+                                 *([bias_reg[1]] if bias_reg else []), v(("db", l, j), n.db[l - 1][j])]))
     for j, k in np.ndindex(*w.shape):
         sec.blocks.append(Chain([
             symbol(("w", l, j, k)), rf"w_{{{j + 1}{k + 1}}}^{{({ll})}} - \alpha {symbol(('dw', l, j, k))}",

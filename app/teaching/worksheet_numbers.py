@@ -21,7 +21,8 @@ G = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "li
 G_WORDS = {"sigmoid": r"the sigmoid $\sigma(z) = 1 / (1 + e^{-z})$", "tanh": r"$\tanh$",
            "relu": r"ReLU, $\max(0, z)$", "linear": "the identity (linear, $a = z$)",
            "softmax": r"softmax, $e^{z_j} / \sum_k e^{z_k}$"}
-LOSS_WORDS = {"mse": "squared error", "bce": "binary cross-entropy", "cross_entropy": "cross-entropy (softmax)"}
+LOSS_WORDS = {"mse": "squared error", "sse": "sum of squared errors (no 1/2)", "bce": "binary cross-entropy",
+              "cross_entropy": "cross-entropy (softmax)"}
 GROUPS = {"z": "forward", "a": "forward", "C": "cost", "dCda": "backward", "gp": "backward", "delta": "backward",
           "dw": "gradient", "db": "gradient", "w": "update", "b": "update"}
 Key = tuple  # (kind, engine layer, j[, k])
@@ -97,6 +98,11 @@ def compute(net: Net, x: list[float], y: list[float]) -> Numbers:
     return Numbers(net, xs[0], ys[0], [None] + [z[0] for z in trace.z[1:]], [a[0] for a in trace.a], gp,
                    [None] + [d[0] for d in grads.delta[1:]], grads.cost, float(grads.sample_costs[0]),
                    grads.cost_grad[0], grads.weights, grads.biases, new)
+
+
+def biases_decay(net: Net) -> bool:
+    """Whether L2 covers the biases too (the l2_biases convention, where the network has it)."""
+    return bool(getattr(net, "l2_biases", False))
 
 
 def activation_name(net: Net, l: int) -> str:
