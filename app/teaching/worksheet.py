@@ -66,6 +66,7 @@ def forward_section(n: Numbers, v: Values, l: int) -> Section:
             + f" + b_{{{j + 1}}}^{{({ll})}}",
             " + ".join(rf"{fac(w[j, k])} \cdot {a_val(n, v, l - 1, k)}" for k in range(n_in)) + f" + {fac(b[j])}",
             v(("z", l, j), n.z[l][j])]))
+    exps = " + ".join(f"e^{{{v(('z', l, k), n.z[l][k], True)}}}" for k in range(n_out))  # softmax's sum
     for j in range(n_out):
         zj, s = v(("z", l, j), n.z[l][j], factor=True), f"z_{{{j + 1}}}^{{({ll})}}"
         forms = {
@@ -73,8 +74,7 @@ def forward_section(n: Numbers, v: Values, l: int) -> Section:
             "tanh": (rf"\tanh({s})", rf"\tanh({zj})"),
             "relu": (rf"\max(0, {s})", rf"\max(0, {zj})"),
             "linear": (s, zj),
-            "softmax": (rf"\frac{{e^{{{s}}}}}{{\sum_k e^{{z_k^{{({ll})}}}}}}",
-                        rf"\frac{{e^{{{zj}}}}}{{{' + '.join(f'e^{{{z}}}' for z in [v(('z', l, k), n.z[l][k], True) for k in range(n_out)])}}}"),
+            "softmax": (rf"\frac{{e^{{{s}}}}}{{\sum_k e^{{z_k^{{({ll})}}}}}}", rf"\frac{{e^{{{zj}}}}}{{{exps}}}"),
         }
         formula, numbers = forms[name]
         sec.blocks.append(Chain([symbol(("a", l, j)), formula, numbers, v(("a", l, j), n.a[l][j])]))
@@ -96,7 +96,8 @@ def cost_section(n: Numbers, v: Values) -> Section:
                           r"-\left[" + " + ".join(rf"{y[j]} \ln {a[j]}" for j in out) + r"\right]"),
     }
     sec = Section("The cost", [Para("Logarithms are natural (ln); one slide used log base 10, which gives "
-                                     "numbers 2.303 times smaller.")] if n.net.loss != "mse" else [], page_break=True)
+                                     "numbers 2.303 times smaller.")] if n.net.loss in ("bce", "cross_entropy") else [],
+                  page_break=True)
     data = forms.get(n.net.loss, (f"C(a^{{({ll})}}, y)", None))
     if not n.net.l2:
         sec.blocks.append(Chain(["C", data[0], *([data[1]] if data[1] else []), v(("C", 0, 0), n.cost)]))
