@@ -141,8 +141,13 @@ def latex(sheet: Sheet) -> str:
     return "\n".join(out) + "\n"
 
 
+NEGATIVE = re.compile(r"(?<=[(\s=])-(\d+(?:\.\d+)?)")
+
+
 def _math(tex: str, display: bool = False) -> str:
-    out = to_mathml(tex, display="block" if display else "inline")
+    # A negative number as its own group: MathML then draws its minus as a sign, not as a binary
+    # operator with space on both sides ("( - 0.6)").
+    out = to_mathml(NEGATIVE.sub(r"{-\1}", tex), display="block" if display else "inline")
     return out.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)
 
 
