@@ -107,7 +107,8 @@ def test_inspector_is_an_overlay_that_never_shrinks_the_network(page: Page, base
     page.keyboard.press("b")
     page.wait_for_selector('#formula-bar[data-stages="4"]')
     before = page.evaluate("document.getElementById('network').getBoundingClientRect().toJSON()")
-    page.click('.neuron[data-layer="1"][data-neuron="0"]')
+    page.locator('.neuron[data-layer="1"][data-neuron="0"]').focus()  # by keyboard: focus, then Enter
+    page.keyboard.press("Enter")
     page.wait_for_selector("#inspector:not([hidden])")
     page.screenshot(path=str(artifacts / "projector-1024x768-inspector.png"))
     after = page.evaluate("document.getElementById('network').getBoundingClientRect().toJSON()")
@@ -120,6 +121,7 @@ def test_inspector_is_an_overlay_that_never_shrinks_the_network(page: Page, base
       .map((e) => [e.textContent.trim().slice(0, 30), parseFloat(getComputedStyle(e).fontSize)])""")
     assert sizes and min(s for _, s in sizes) >= MIN_PX - 0.01, [s for s in sizes if s[1] < MIN_PX]
     page.keyboard.press("Escape")
+    page.wait_for_selector("#inspector", state="hidden")
 
 
 def test_presenter_goes_layer_by_layer_with_the_apis_numbers(page: Page, base_url: str, artifacts: Path) -> None:

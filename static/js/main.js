@@ -182,7 +182,13 @@ speed.addEventListener("input", () => { $("speed-out").textContent = SPEED_NAMES
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]")) return;
-  if (ev.key === "Escape") { editor.close(); document.body.classList.remove("config-open"); return; }
+  if (ev.key === "Escape") {
+    editor.close();
+    document.body.classList.remove("config-open");
+    // In the projector view the inspector is an overlay: Escape closes it too.
+    if (projector.on && !$("inspector").hidden) $("inspector").querySelector(".inspector-close").click();
+    return;
+  }
   if (projector.on && (ev.key === " " || ev.key === "ArrowRight" || ev.key === "ArrowLeft")) {
     ev.preventDefault();   // Space would also press the focused button or scroll the page
     if (ev.key === "ArrowLeft") animator.previous(); else animator.next();
