@@ -166,6 +166,9 @@ def test_presenter_goes_layer_by_layer_with_the_apis_numbers(page: Page, base_ur
     changed = page.locator(".edge.changed")
     assert changed.count() >= 1 and all(changed.nth(i).get_attribute("data-layer") == "1" for i in range(changed.count()))
     assert "W⁽²⁾ ← W⁽²⁾ − α" in bar.inner_text()
+    page.keyboard.press("n")  # another sample: the stage shown would be stale, so the bar starts over
+    page.wait_for_selector('#formula-bar[data-stages="0"]')
+    assert "F forward" in bar.inner_text() and page.locator('.neuron.lit[data-layer="2"]').count() == 1
 
 
 def test_toggles_and_keys(page: Page, base_url: str) -> None:

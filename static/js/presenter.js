@@ -81,6 +81,8 @@ export function createPresenter(base, view, state, { bar, svg }) {
     bar.dataset.stages = String(stages.length);
   }
 
+  function clear() { stages = []; pos = 0; show(); }
+
   function start(passKind, before) {
     kind = passKind;
     const pass = state.pass;
@@ -89,8 +91,13 @@ export function createPresenter(base, view, state, { bar, svg }) {
     show();
   }
 
-  // A Step's pass arrives while state.network is still the network before the update.
-  state.on("pass", (pass) => { if (active && pass && pass.kind === "step") start("step", state.network); });
+  // A Step's pass arrives while state.network is still the network before the update. Any other
+  // pass not animated (another sample, a changed weight, training) makes the shown stage stale.
+  state.on("pass", (pass) => {
+    if (!active || (pass && pass.animate)) return;   // Forward and Backward call start() next
+    if (pass && pass.kind === "step") start("step", state.network);
+    else clear();
+  });
 
   return {
     get instant() { return base.instant; },
@@ -98,9 +105,8 @@ export function createPresenter(base, view, state, { bar, svg }) {
     async backward(n) { if (!active) return base.backward(n); base.cancel(); start("backward"); },
     cancel() { base.cancel(); },
     /** Projector view on or off: off hands back to the animator; on starts with the keys' help. */
-    setActive(on) { active = on; stages = []; pos = 0; if (on) show(); },
+    setActive(on) { active = on; if (on) clear(); else stages = []; },
     next() { if (active && pos + 1 < stages.length) { pos += 1; show(); } },
     previous() { if (active && pos > 0) { pos -= 1; show(); } },
-    reset() { if (active) { stages = []; pos = 0; show(); } },
   };
 }
