@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.deps import get_store
+
 W1 = [[0.5, -1.0], [0.25, 0.75], [-0.5, 0.125]]
 B1 = [0.1, -0.2, 0.3]
 W2 = [[1.5, -2.0, 0.5]]
@@ -95,3 +97,62 @@ def test_a_large_pass_gets_the_same_numbers_as_a_small_one(client: TestClient, n
 def test_content_types_as_fastapi_reads_them(client: TestClient, net_id: str, headers: list, status: int) -> None:
     r = client.post(f"/api/networks/{net_id}/forward", content=b'{"inputs": [[0.5, 1]]}', headers=headers)
     assert r.status_code == status, r.text
+
+
+# --- one encoder (to_json), derived from the models
+
+def test_the_fast_encoder_writes_what_the_models_declare(client: TestClient, net_id: str) -> None:
+    """to_json (orjson from float64) against pydantic's own model_dump_json of the same result."""
+    from app.api.passes import backward_result, forward_result
+    from app.schemas import BackwardRequest, ForwardRequest, to_json
+    from app.store import Store
+
+    store: Store = client.app.dependency_overrides[get_store]()
+    net = store.get(net_id)
+    body = {"inputs": [[0.5, -0.25], [1.0, 2.0]], "targets": [[1.0], [0.0]]}
+    for result in (forward_result(net, ForwardRequest.model_validate(body)),
+                   forward_result(net, ForwardRequest.model_validate({"inputs": body["inputs"], "fields": ["z"]})),
+                   backward_result(net, BackwardRequest.model_validate({**body, "layers": [0, 2]}))):
+        assert json.loads(to_json(result)) == json.loads(result.model_dump_json())
+
+
+# --- passes ask for what they need (issue 14)
+
+def test_fields_and_layers_leave_out_what_was_not_asked(client: TestClient, net_id: str) -> None:
+    x = [[0.5, -0.25], [1.0, 2.0]]
+    full = client.post(f"/api/networks/{net_id}/forward", json={"inputs": x}).json()
+    assert full["layers"][0] == {"a": x}  # the input layer has only a: no null z
+    assert set(full["layers"][1]) == {"a", "z", "g_prime"} and "delta" not in full["layers"][2]
+    only_a = client.post(f"/api/networks/{net_id}/forward", json={"inputs": x, "fields": ["a"]}).json()
+    assert [set(layer) for layer in only_a["layers"]] == [{"a"}, {"a"}, {"a"}]
+    assert only_a["layers"][2]["a"] == full["layers"][2]["a"]
+    out = client.post(f"/api/networks/{net_id}/forward", json={"inputs": x, "layers": [2], "fields": ["z", "a"]}).json()
+    assert out["layers"][:2] == [{}, {}] and out["layers"][2] == {k: full["layers"][2][k] for k in ("a", "z")}
+    assert out["cost"] is None and out["sample_costs"] is None  # no targets: as without a selection
+
+
+def test_backward_and_step_take_the_same_selection(client: TestClient, net_id: str) -> None:
+    body = {"inputs": [[0.5, -0.25]], "targets": [[1.0]]}
+    full = client.post(f"/api/networks/{net_id}/backward", json=body).json()
+    part = client.post(f"/api/networks/{net_id}/backward", json={**body, "fields": ["delta"], "layers": [1]}).json()
+    assert part["layers"] == [{}, {"delta": full["layers"][1]["delta"]}, {}]
+    assert {k: part[k] for k in ("cost", "sample_costs", "cost_grad", "gradients")} == \
+           {k: full[k] for k in ("cost", "sample_costs", "cost_grad", "gradients")}
+    step = client.post(f"/api/networks/{net_id}/step", json={**body, "fields": ["a"], "layers": [2]}).json()
+    assert step["layers"] == [{}, {}, {"a": full["layers"][2]["a"]}] and step["network"]["steps"] == 1
+
+
+@pytest.mark.parametrize(("path", "extra", "says"), [
+    ("forward", {"fields": ["delta"]}, "fields"),  # delta needs targets: /backward or /step
+    ("forward", {"fields": ["b"]}, "fields"),
+    ("backward", {"fields": "a"}, "fields"),
+    ("forward", {"layers": [-1]}, "layers"),
+    ("forward", {"layers": [3]}, "this network has layers 0..2"),
+    ("step", {"layers": [9]}, "this network has layers 0..2"),
+])
+def test_a_bad_selection_is_422_and_changes_nothing(client: TestClient, net_id: str, path: str, extra: dict,
+                                                   says: str) -> None:
+    r = client.post(f"/api/networks/{net_id}/{path}", json={"inputs": [[0.5, 1]], "targets": [[1.0]], **extra})
+    assert r.status_code == 422, r.text
+    assert says in str(r.json()["detail"])
+    assert client.get(f"/api/networks/{net_id}").json()["steps"] == 0

@@ -1,4 +1,5 @@
-"""JSON request bodies read raw and validated by pydantic in one step, for the hot routes.
+"""JSON in and out of the hot routes: request bodies read raw and validated by pydantic in
+one step, and results written by their one encoder (app.schemas.common.to_json).
 
 FastAPI's own body handling parses the JSON with the standard library and then validates
 the Python objects (two passes over a 10,000-point grid), and each declared parameter costs
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+
+from app.schemas import to_json
 
 M = TypeVar("M", bound=BaseModel)
 # Above this many bytes the body is parsed in a worker thread (a 4 MB body takes ~0.5 s of
@@ -50,3 +53,13 @@ async def read_json(request: Request, model: type[M]) -> M:
     except ValidationError as err:
         raise RequestValidationError([{"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]}
                                       for e in err.errors(include_url=False, include_input=False)]) from None
+
+
+class ModelResponse(Response):
+    """The JSON of a result model, written by its one encoder (to_json); bytes already
+    written (in a worker thread, for a large result) are sent as they are."""
+
+    media_type = "application/json"
+
+    def render(self, content: BaseModel | bytes) -> bytes:
+        return content if isinstance(content, bytes) else to_json(content)

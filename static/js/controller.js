@@ -54,7 +54,7 @@ export function createController(state, { animator, architecture }) {
 
   /** The cost of the whole data set now, as one point of the cost chart. */
   async function refreshCost() {
-    const res = await api.forward(state.network.id, state.data.inputs, state.data.targets);
+    const res = await api.forward(state.network.id, state.data.inputs, state.data.targets, { fields: [] });   // the cost only
     const last = state.history[state.history.length - 1];
     if (!last || last.x !== state.network.steps) state.history.push({ x: state.network.steps, cost: res.cost });
     state.emit("history", state.history);
@@ -67,7 +67,7 @@ export function createController(state, { animator, architecture }) {
     const id = state.network.id;
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
     for (let i = 0; i < grid.points.length; i += GRID_CHUNK) {
-      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK));
+      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK), null, { fields: ["a"] });
       part.layers.forEach((layer, l) => { if (layer.a) for (const row of layer.a) layers[l].a.push(row); });
     }
     if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows
@@ -208,8 +208,9 @@ export function createController(state, { animator, architecture }) {
     state.emit("history", state.history);
     setPass("forward", pass, batch);
     if (res.stopped) {
-      notify(`Training stopped after ${done} of the ${epochs} epochs of this call: ${res.stopped} `
-        + `The network shown is the last good one (update ${res.network.steps}); Forward, Backward and Step work on it.`);
+      const why = res.stopped.replace(/\.?\s*$/, ".");
+      notify(`Training stopped: ${why} The network shown is the last good one (after update ${res.network.steps}); `
+        + "Forward, Backward and Step work on it.");
       await refreshSurface();
       return false;
     }

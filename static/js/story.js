@@ -174,7 +174,7 @@ async function heatmaps() {
     const x2 = BOX[1] - ((i + 0.5) / GRID) * (BOX[1] - BOX[0]);
     for (let k = 0; k < GRID; k += 1) points.push([BOX[0] + ((k + 0.5) / GRID) * (BOX[1] - BOX[0]), x2]);
   }
-  const res = await api.forward(net.id, points);
+  const res = await api.forward(net.id, points, null, { fields: ["a"] });
   const hidden = res.layers[1].a;
   const out = res.layers[2].a;
   const maps = [
