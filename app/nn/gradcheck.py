@@ -6,7 +6,7 @@
 Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
 layers from its own layer onwards (the activations before it are reused), in numpy's extended
 precision (longdouble: 80-bit on x86-64; no faster BLAS there), so the work grows with
-parameters x parameters x samples: `check_size` bounds it before anything runs.
+parameters x parameters x samples: app.limits.check_gradient_check bounds it before a request runs it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
-MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
-MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one call (about 1 s at most)
 RELATIVE_NUDGE = np.longdouble(1e-9)  # nudge at least this fraction of a huge parameter (see _central)
 
 
@@ -44,22 +42,6 @@ class GradCheck:
     @property
     def max_relative_error(self) -> float:
         return max(float(e.max()) for e in self.error_weights + self.error_biases)
-
-
-def parameter_count(net: engine.Net) -> int:
-    return sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-
-
-def check_size(net: engine.Net, samples: int) -> None:
-    """A ValueError with the numbers when one check would be too much work."""
-    n = parameter_count(net)
-    if n > MAX_CHECK_PARAMETERS:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: this network has {n} "
-                         f"parameters and one check allows {MAX_CHECK_PARAMETERS}; use a smaller network")
-    if n * samples > MAX_CHECK_PARAMETER_SAMPLES:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: parameters x samples is "
-                         f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
-                         "send fewer samples")
 
 
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
