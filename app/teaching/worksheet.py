@@ -14,10 +14,10 @@ import numpy as np
 from app.nn.engine import Net
 from app.teaching.sheet_format import Chain, Display, Para, Section, Sheet, column, fac, matrix, num
 from app.teaching.worksheet_backward import hidden_section, output_section, update_section
-from app.teaching.worksheet_numbers import (G, G_WORDS, GROUPS, LIMIT, LOSS_WORDS, Key, Numbers, Values, a_val,
-                                            activation_name, biases_decay, check_hand_sized, compute, symbol)
+from app.teaching.worksheet_numbers import (G, G_WORDS, GROUPS, LOSS_WORDS, Key, Numbers, Values, a_val,
+                                            activation_name, biases_decay, compute, symbol)
 
-__all__ = ["LIMIT", "worksheet"]
+__all__ = ["worksheet"]
 
 
 def overview(n: Numbers) -> Section:
@@ -132,8 +132,8 @@ def choose_blanks(keys: list[Key], seed: int) -> set[Key]:
 
 def worksheet(net: Net, x: list[float], y: list[float], blanks: bool = False, seed: int = 0) -> Sheet:
     """The worked solution of (x, y) through net; with blanks, an exercise and its answer key.
-    Raises InvalidInput for a network larger than LIMIT or numbers the engine refuses."""
-    check_hand_sized(net)
+    Raises InvalidInput for numbers the engine refuses. Sized for hand work: the route checks
+    app.limits.check_worksheet first."""
     n = compute(net, x, y)
     title = f"Backpropagation worked solution: one sample through a {'-'.join(map(str, net.layer_sizes))} network"
     if not blanks:

@@ -1,5 +1,5 @@
-"""The numbers and symbols of a worksheet: the engine's values for one sample, the size limit,
-each quantity's symbol in the lecture's notation (1 = input), and blanks for the exercise."""
+"""The numbers and symbols of a worksheet: the engine's values for one sample, each quantity's
+symbol in the lecture's notation (1 = input), and blanks for the exercise."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.nn import engine, training
-from app.nn.engine import InvalidInput, Net
+from app.nn.engine import Net
 from app.teaching.sheet_format import fac, num
 
-MAX_WIDTH = 5        # neurons in any layer
-MAX_LAYERS = 4       # input, at most two hidden layers, output
-MAX_PARAMETERS = 50  # weights and biases
-LIMIT = (f"at most {MAX_LAYERS} layers of at most {MAX_WIDTH} neurons each and at most {MAX_PARAMETERS} "
-         "weights and biases")
 G = {"sigmoid": r"\sigma", "tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "linear": r"\operatorname{id}",
      "softmax": r"\operatorname{softmax}"}
 G_WORDS = {"sigmoid": r"the sigmoid $\sigma(z) = 1 / (1 + e^{-z})$", "tanh": r"$\tanh$",
@@ -26,13 +21,6 @@ LOSS_WORDS = {"mse": "squared error", "sse": "sum of squared errors (no 1/2)", "
 GROUPS = {"z": "forward", "a": "forward", "C": "cost", "dCda": "backward", "gp": "backward", "delta": "backward",
           "dw": "gradient", "db": "gradient", "w": "update", "b": "update"}
 Key = tuple  # (kind, engine layer, j[, k])
-
-
-def check_hand_sized(net: Net) -> None:
-    if (len(net.layer_sizes) > MAX_LAYERS or max(net.layer_sizes) > MAX_WIDTH
-            or net.parameter_count() > MAX_PARAMETERS):
-        raise InvalidInput(f"a worksheet is written by hand, so it is only made for networks of {LIMIT}; this "
-                           f"one is {'-'.join(map(str, net.layer_sizes))} with {net.parameter_count()} parameters")
 
 
 def symbol(key: Key) -> str:
