@@ -12,6 +12,7 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from latex2mathml.converter import convert as to_mathml
@@ -144,6 +145,7 @@ def latex(sheet: Sheet) -> str:
 NEGATIVE = re.compile(r"(?<=[(\s=])-(\d+(?:\.\d+)?)")
 
 
+@lru_cache(maxsize=4096)  # ~1 KB each; a class on one preset asks for the same formulas and numbers
 def _math(tex: str, display: bool = False) -> str:
     # A negative number as its own group: MathML then draws its minus as a sign, not as a binary
     # operator with space on both sides ("( - 0.6)").
