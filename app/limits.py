@@ -31,6 +31,10 @@ MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one gradient che
 MAX_ANSWER_BYTES = 16_000_000         # one answer's JSON, estimated before computing (what a client can pin)
 ANSWER_BYTES_PER_VALUE = 24           # the longest float64 in the JSON with its comma: -1.2345678901234567e-300,
 INLINE_WORK = 20_000  # samples x weights up to which a read-only pass runs on the event loop (~0.1 ms)
+# A worksheet is written out by hand: every number of every layer on paper.
+MAX_SHEET_LAYERS, MAX_SHEET_WIDTH, MAX_SHEET_PARAMETERS = 4, 5, 50
+SHEET_LIMIT = (f"at most {MAX_SHEET_LAYERS} layers of at most {MAX_SHEET_WIDTH} neurons each and at most "
+               f"{MAX_SHEET_PARAMETERS} weights and biases")
 
 
 def check_network_size(layer_sizes: list[int]) -> None:
@@ -104,6 +108,14 @@ def check_gradient_check(net: Net, samples: int) -> None:
         raise InvalidInput(f"gradient check needs two forward passes per parameter: parameters x samples is "
                            f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
                            "send fewer samples")
+
+
+def check_worksheet(net: Net) -> None:
+    """A worked-solution sheet only for networks small enough to work through by hand."""
+    sizes, n = net.layer_sizes, net.parameter_count()
+    if len(sizes) > MAX_SHEET_LAYERS or max(sizes) > MAX_SHEET_WIDTH or n > MAX_SHEET_PARAMETERS:
+        raise InvalidInput(f"a worksheet is written by hand, so it is only made for networks of {SHEET_LIMIT}; "
+                           f"this one is {'-'.join(map(str, sizes))} with {n} parameters")
 
 
 def runs_inline(net: Net, m: int) -> bool:

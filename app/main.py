@@ -28,7 +28,8 @@ TAGS = [{"name": "health", "description": "is the server up"},
         {"name": "datasets", "description": "built-in data, seeded"},
         {"name": "quizzes", "description": "exam practice with worked solutions"},
         {"name": "perceptron", "description": "the 1958 perceptron on AND, OR, XOR"},
-        {"name": "presets", "description": "ready-made networks as save files"}]
+        {"name": "presets", "description": "ready-made networks as save files"},
+        {"name": "worksheets", "description": "the worked solution of one sample, to print or hand out"}]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

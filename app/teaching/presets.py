@@ -30,11 +30,12 @@ class Preset:
     seed: int = 0
     settings: dict | None = None
     hidden_activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
 
     def document(self) -> dict:
         """The preset as a save file."""
         network = {"layer_sizes": self.layer_sizes, "hidden_activation": self.hidden_activation,
-                   "output_activation": "sigmoid",
+                   "output_activation": self.output_activation,
                    "loss": self.loss, "learning_rate": self.learning_rate, "l2": 0.0, "seed": self.seed,
                    "weights": self.weights, "biases": self.biases, "steps": 0}
         return {"format": FORMAT, "name": self.name, "title": self.title, "description": self.description,
@@ -111,5 +112,28 @@ def _overfitting() -> Preset:
                   "testShare": d["test_share"]})
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs(),
-                                                  _overfitting())}
+def _linear_regression() -> Preset:
+    return Preset(
+        "linear-regression", "Linear regression: one neuron, linear output, squared error",
+        "h(x) = w x + b is a single neuron with a linear output (g(z) = z, so g'(z) = 1). With squared error, "
+        "averaged over the m samples (the 1/2m convention), the inspector shows exactly the partial derivatives "
+        "of linear regression: delta = a - y, dC/dw = (a - y) x and dC/db = a - y.",
+        [1, 1], [[[0.5]]], [[0.0]],
+        {"inputs": [[0.5], [1.0], [1.5], [2.0], [2.5]], "targets": [[1.1], [1.9], [3.2], [3.9], [5.1]]},
+        learning_rate=0.1, output_activation="linear")
+
+
+def _logistic_regression() -> Preset:
+    return Preset(
+        "logistic-regression", "Logistic regression: one neuron, sigmoid output, cross-entropy",
+        "h(x) = σ(w x + b): hours studied against passed (1) or not (0). With the cost -y ln h - (1 - y) ln(1 - h), "
+        "σ'(z) cancels, so the inspector shows exactly logistic regression's partial derivatives: delta = a - y, "
+        "dC/dw = (a - y) x and dC/db = a - y.",
+        [1, 1], [[[0.5]]], [[-1.0]],
+        {"inputs": [[0.5], [1.0], [1.5], [2.0], [2.5], [3.0], [3.5], [4.0]],
+         "targets": [[0.0], [0.0], [0.0], [1.0], [0.0], [1.0], [1.0], [1.0]]},
+        learning_rate=0.5, loss="bce")
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs(), _overfitting(),
+                                                  _linear_regression(), _logistic_regression())}

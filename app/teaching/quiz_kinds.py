@@ -12,6 +12,7 @@ import numpy as np
 
 from app.nn import engine
 from app.nn.engine import sigmoid
+from app.teaching.exam_kinds import EXAM_KINDS
 from app.teaching.questions import Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p
 
 Rng = np.random.Generator
@@ -304,4 +305,5 @@ KINDS: dict[str, Kind] = {
     "hidden_delta": Kind("Hidden delta", "delta_j = Σ_k w_kj delta_k · σ'(z_j)", hidden_delta),
     "weight_gradient": Kind("dC/dw of an output weight", "the chain dC/da · da/dz · dz/dw", weight_gradient),
     "weight_update": Kind("A weight after one update", "w - α delta a", weight_update),
+    **EXAM_KINDS,
 }

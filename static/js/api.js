@@ -26,8 +26,9 @@ let pending = 0;
 /** fn(isBusy) is told when calls start and all finish (the page shows progress). */
 export function onBusy(fn) { busyListener = fn; }
 
-async function call(method, path, body) {
-  const init = { method, headers: { accept: "application/json" } };
+/** as: "json" (the default) or "text" (a worksheet: Markdown, LaTeX or HTML); errors are JSON either way. */
+async function call(method, path, body, as = "json") {
+  const init = { method, headers: { accept: as === "json" ? "application/json" : "*/*" } };
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -44,6 +45,7 @@ async function call(method, path, body) {
     if (pending === 0) busyListener(false);
   }
   if (res.status === 204) return null;
+  if (as === "text" && res.ok) return res.text();
   let data = null;
   try { data = await res.json(); } catch { /* not JSON: handled below */ }
   if (!res.ok) {
@@ -85,3 +87,5 @@ export const newQuiz = (body) => call("POST", "/api/quizzes", body);
 export const getQuiz = (id) => call("GET", `/api/quizzes/${encodeURIComponent(id)}`);
 export const answerQuiz = (id, value) => call("POST", `/api/quizzes/${encodeURIComponent(id)}/answer`, { value });
 export const perceptron = (body) => call("POST", "/api/perceptron", body);
+/** body: {inputs: [x], targets: [y], format: "markdown" | "latex" | "html", blanks, seed}; answers the text. */
+export const worksheet = (id, body) => call("POST", net(id, "/worksheet"), body, "text");

@@ -19,6 +19,9 @@ import { createInspector } from "./inspector.js";
 import { createMatrixView } from "./matrix-view.js";
 import { createDiagnostics } from "./diagnostics.js";
 import { createFindings } from "./findings.js";
+import { createWorksheetButton } from "./worksheet.js";
+import { createProjector, projectorFromUrl } from "./projector.js";
+import { createPresenter } from "./presenter.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -27,7 +30,9 @@ const speed = $("speed");
 const trainButton = $("btn-train");
 
 const view = createNetworkView($("network"), state);
-const animator = createAnimator(view, () => Number(speed.value));
+// In the projector view the presenter stops each pass after every layer (Space / arrow keys).
+const animator = createPresenter(createAnimator(view, () => Number(speed.value)), view, state,
+  { bar: $("formula-bar"), svg: $("network") });
 const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) => run(() => ctl.editWeight(edge, v)) });
 createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
 createCostChart($("cost-chart"), $("log-scale"), state);
@@ -64,6 +69,12 @@ createDiagnostics($("toolbar-extra"), $("hint"), state,
 createFindings($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), onDiagnose: () => run(() => ctl.diagnose()) });
 createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
+const worksheet = createWorksheetButton($("toolbar-extra"), state);
+const projector = createProjector($("toolbar-extra"), state, { svg: $("network"), onChange: (on) => {
+  animator.setActive(on);
+  $("formula-bar").hidden = !on;
+  ctl.persist();
+} });
 
 // --- Messages and progress -------------------------------------------------------------
 // A message lives as long as its cause: the next action replaces it, and a notice (kind
@@ -192,8 +203,21 @@ speed.addEventListener("input", () => { $("speed-out").textContent = SPEED_NAMES
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]")) return;
-  if (ev.key === "Escape") { editor.close(); return; }
+  if (ev.key === "Escape") {
+    editor.close();
+    document.body.classList.remove("config-open");
+    // In the projector view the inspector is an overlay: Escape closes it too.
+    if (projector.on && !$("inspector").hidden) $("inspector").querySelector(".inspector-close").click();
+    return;
+  }
+  if (projector.on && (ev.key === " " || ev.key === "ArrowRight" || ev.key === "ArrowLeft")) {
+    ev.preventDefault();   // Space would also press the focused button or scroll the page
+    if (ev.key === "ArrowLeft") animator.previous(); else animator.next();
+    return;
+  }
   const key = ev.key.toLowerCase();
+  const extra = { v: () => projector.toggle(), w: () => worksheet.open(), c: () => projector.toggleConfig() };
+  if (extra[key]) { ev.preventDefault(); extra[key](); return; }
   const map = { f: "forward", b: "backward", s: "step", t: "train", r: "reset" };
   if (map[key]) {
     const b = buttons.find((x) => x.dataset.action === map[key]);
@@ -219,6 +243,7 @@ async function boot() {
   const url = readUrl();
   const saved = loadConfig(url.network);
   Object.assign(state.config, saved, url.config);
+  projector.set(projectorFromUrl());   // the address decides, never a stored setting
   let data;
   if (state.config.dataset === "custom") {
     try {

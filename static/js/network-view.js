@@ -27,9 +27,12 @@ export function createNetworkView(svg, state) {
   const setData = (node, key, value) => { if (node.dataset[key] !== value) node.dataset[key] = value; };
   const setText = (node, value) => { if (node.textContent !== value) node.textContent = value; };
 
+  // data-zoom (the projector view): laid out for a narrower page, then scaled up to the full width
+  const drawWidth = () => Math.max(320, Math.floor((svg.parentElement.clientWidth || 800) / (Number(svg.dataset.zoom) || 1)));
+
   function build() {
     const sizes = state.network.layer_sizes;
-    const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
+    const width = drawWidth();
     layout = computeLayout(sizes, width);
     sizesKey = keyOf(width);
     svg.replaceChildren();
@@ -225,7 +228,7 @@ export function createNetworkView(svg, state) {
     /** Full redraw when the structure or width changed; otherwise weights and values only. */
     render() {
       if (!state.network) return;
-      const width = Math.max(320, Math.floor(svg.parentElement.clientWidth || 800));
+      const width = drawWidth();
       if (keyOf(width) !== sizesKey) build();
       else renderWeights();
       renderTargets();

@@ -6,6 +6,7 @@ import { createNetworkView } from "./network-view.js";
 import * as api from "./api.js";
 import { svgEl } from "./dom.js";
 import { fmt, parseNumber, pretty, value } from "./format.js";
+import { choiceFields, choiceValues, outlineItems, showMarks } from "./practice-choices.js";
 
 const $ = (id) => document.getElementById(id);
 const SCORE_KEY = "backprop-lab:practice:score";
@@ -98,23 +99,24 @@ function showQuestion(q) {
   solution = [];
   shownSteps = 0;
   $("q-title").textContent = q.title;
-  $("prompt").textContent = pretty(q.prompt);
-  $("given").replaceChildren(...q.given.map((g) => {
+  // A question in words shows its outline as a list, the choices in the answer's selects.
+  $("prompt").textContent = pretty(q.outline ? q.prompt.split(" 1. ")[0] : q.prompt);
+  $("given").replaceChildren(...(q.outline ? outlineItems(q) : q.given.map((g) => {
     const li = document.createElement("li");
     li.textContent = `${pretty(g.symbol)} = ${value(g.value)}`;
     return li;
-  }));
+  })));
   $("asks").textContent = pretty(q.asks);
   const n = q.answer_length || 1;
-  $("answer-fields").replaceChildren(...Array.from({ length: n }, (_, i) => {
+  $("answer-fields").replaceChildren(...(q.choices ? choiceFields(q) : Array.from({ length: n }, (_, i) => {
     const input = document.createElement("input");
     input.type = "text";
     input.inputMode = "decimal";
     input.className = "answer-input";
     input.setAttribute("aria-label", n > 1 ? `${pretty(q.asks)}, entry ${i + 1}` : pretty(q.asks));
     return input;
-  }));
-  $("tolerance").textContent = `Accepted within ${q.tolerance.absolute} + ${q.tolerance.relative * 100}% of the answer`
+  })));
+  $("tolerance").textContent = q.choices ? "Choose one step for each blank; each blank is marked on its own." : `Accepted within ${q.tolerance.absolute} + ${q.tolerance.relative * 100}% of the answer`
     + (n > 1 ? ", for each of the " + n + " entries." : ".") + " Keep 4 digits in the steps.";
   $("verdict").hidden = true;
   delete $("verdict").dataset.correct;
@@ -123,7 +125,7 @@ function showQuestion(q) {
   $("give-up").disabled = false;
   document.body.dataset.quiz = q.id;
   draw(q);
-  const first = $("answer-fields").querySelector("input");
+  const first = $("answer-fields").querySelector("input, select");
   if (first) first.focus();
 }
 
@@ -140,7 +142,15 @@ async function newQuestion() {
 async function submit(giveUp) {
   if (!question || answered) return;
   let payload = null;
-  if (!giveUp) {
+  if (!giveUp && question.choices) {
+    const chosen = choiceValues($("answer-fields"));
+    if (chosen.values === undefined) {
+      say(`Choose a step for blank ${chosen.missing + 1}.`);
+      chosen.selects[chosen.missing].focus();
+      return;
+    }
+    payload = chosen.values;
+  } else if (!giveUp) {
     const inputs = [...$("answer-fields").querySelectorAll("input")];
     const values = inputs.map((i) => parseNumber(i.value));
     const bad = values.findIndex((v) => !Number.isFinite(v));
@@ -153,6 +163,7 @@ async function submit(giveUp) {
   }
   say("");
   const res = await api.answerQuiz(question.id, payload);
+  if (res.marks) showMarks($("answer-fields"), res.marks);
   const verdict = $("verdict");
   verdict.hidden = false;
   verdict.dataset.correct = String(res.correct);
@@ -161,9 +172,10 @@ async function submit(giveUp) {
     // The first wrong try counts, and earns a hint (the solution's first step) and a retry.
     hinted = true;
     saveScore({ right: score.right, tried: score.tried + 1 });
-    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again: the first step of the `
-      + "solution is below as a hint (or press Show solution).";
-    showSolution(res.solution, 1, { hint: true });
+    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again`
+      + (question.choices ? " (or press Show solution)." : ": the first step of the solution is below as a hint (or press Show solution).");
+    // A question in words: the marks and the sentence about each wrong blank are the hint.
+    if (!question.choices) showSolution(res.solution, 1, { hint: true });
     const first = $("answer-fields").querySelector("input");
     if (first) first.select();
     return;

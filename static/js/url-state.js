@@ -3,7 +3,7 @@
 
 const KEY = (id) => `backprop-lab:config:${id}`;
 const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample",
-  test: "testShare", feat: "features", shuffle: "shuffle" };
+  test: "testShare", feat: "features", shuffle: "shuffle", view: "view" };
 const NUMERIC = new Set(["samples", "noise", "batchSize", "sample", "testShare"]);
 const LISTS = new Set(["features"]);   // comma-separated in the link
 const BOOLEAN = new Set(["shuffle"]);
