@@ -185,3 +185,22 @@ def test_bad_reference_is_422_with_a_sentence(client: TestClient, ref: dict, wor
     r = client.post(f"/api/networks/{nid}/explain", json={"inputs": X, "targets": Y, **ref})
     assert r.status_code == 422, r.text
     assert words in str(r.json()["detail"])
+
+
+def test_the_js_fixture_network(client: TestClient) -> None:
+    """tests/js/inspector-math.test.mjs feeds the page a 1-1-1 sigmoid/MSE network with /explain's
+    numbers worked by hand; the API gives those numbers for that network."""
+    w1, b1, w2, b2, x, y = 0.8, -0.3, -1.4, 0.25, 0.5, 1.0
+    a1 = 1 / (1 + math.exp(-(w1 * x + b1)))
+    a2 = 1 / (1 + math.exp(-(w2 * a1 + b2)))
+    d2 = (a2 - y) * a2 * (1 - a2)
+    d1 = w2 * d2 * a1 * (1 - a1)
+    r = client.post("/api/networks", json={"layer_sizes": [1, 1, 1], "weights": [[[w1]], [[w2]]],
+                                           "biases": [[b1], [b2]], "learning_rate": 0.5})
+    body = {"inputs": [[x]], "targets": [[y]], "layer": 1, "neuron": 0, "from": 0}
+    got = client.post(f"/api/networks/{r.json()['id']}/explain", json=body).json()
+    assert got["chain"]["factors"] == [close([a2 - y, a2 * (1 - a2), w2, a1 * (1 - a1), x])]
+    assert got["chain"]["total"] == close(d1 * x)
+    p = got["parameter"]
+    assert p["terms"] == [close(d1 * x)] and p["reduced"] == close(d1 * x) and p["l2_term"] == 0.0
+    assert p["update"] == {"old": w1, "learning_rate": 0.5, "change": close(0.5 * d1 * x), "new": close(w1 - 0.5 * d1 * x)}
