@@ -204,3 +204,16 @@ def test_the_js_fixture_network(client: TestClient) -> None:
     p = got["parameter"]
     assert p["terms"] == [close(d1 * x)] and p["reduced"] == close(d1 * x) and p["l2_term"] == 0.0
     assert p["update"] == {"old": w1, "learning_rate": 0.5, "change": close(0.5 * d1 * x), "new": close(w1 - 0.5 * d1 * x)}
+
+
+
+def test_an_overflow_is_422_with_the_engines_sentence(client: TestClient) -> None:
+    """Huge weights and inputs: the pass overflows, and /explain answers the engine's 422, never a
+    500 or a null."""
+    r = client.post("/api/networks", json={"layer_sizes": [1, 1, 1], "hidden_activation": "linear",
+                                           "output_activation": "linear",
+                                           "weights": [[[1e154]], [[1e154]]], "biases": [[0.0], [0.0]]})
+    body = {"inputs": [[1e150]], "targets": [[0.0]], "layer": 1, "neuron": 0, "from": 0}
+    got = client.post(f"/api/networks/{r.json()['id']}/explain", json=body)
+    assert got.status_code == 422
+    assert "overflows float64" in got.json()["detail"]

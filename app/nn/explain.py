@@ -70,6 +70,11 @@ class Explanation:
     softmax_dot: float | None      # sum_k g_k a_k of the shown sample, for an output neuron of a softmax output
 
 
+def _capped(values: Array) -> Array:
+    """A product of finite numbers may leave float64: shown as +-BIG, as the engine shows dC/da."""
+    return np.clip(values, -BIG, BIG)
+
+
 def vanishing(mean_abs: Array) -> Vanishing | None:
     """The warning from the mean |delta| of layers 1..L, or None (no hidden layer, output 0, ratio above)."""
     if len(mean_abs) < 2 or not mean_abs[-1] > 0:
@@ -112,14 +117,15 @@ def explain(net: Net, x: Array, y: Array, shown: int = 0, layer: int | None = No
     check_reference(net, x.shape[0], shown, layer, neuron, source)
     trace = forward(net, x)
     grads = backward(net, trace, y)
-    mean_abs = np.array([float(np.abs(d).mean()) for d in grads.delta[1:]])
+    mean_abs = np.array([float((np.abs(d) / d.size).sum()) for d in grads.delta[1:]])  # no overflow on the way
     out = Explanation(mean_abs, vanishing(mean_abs), None, None, None)
     if layer is None or layer == 0:
         return out
     l, j, k = layer, neuron, source
     assert j is not None
     delta = grads.delta[l][:, j]
-    terms = delta if k is None else delta * trace.a[l - 1][:, k]  # equation 3 or 4, one sample each
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = _capped(delta if k is None else delta * trace.a[l - 1][:, k])  # equation 3 or 4, one sample each
     # The reduction without L2 is the engine's own gradient of the same network with l2 = 0.
     plain = backward(replace(net, l2=0.0), trace, y).params if net.l2 else grads.params
     reduced, gradient = _pick(plain, l, j, k), _pick(grads.params, l, j, k)
@@ -129,8 +135,8 @@ def explain(net: Net, x: Array, y: Array, shown: int = 0, layer: int | None = No
     with np.errstate(over="ignore", invalid="ignore"):
         descend(params_of(net), grads.params, alpha, new)
     update = Update(_pick(params_of(net), l, j, k), alpha, alpha * gradient, _pick(new, l, j, k))
-    param = Parameter(terms, net.batch_reduction, reduced, regularised, gradient - reduced if regularised else 0.0,
-                      gradient, update)
+    l2_term = float(_capped(np.float64(gradient) - reduced)) if regularised else 0.0
+    param = Parameter(terms, net.batch_reduction, reduced, regularised, l2_term, gradient, update)
     s, L = shown, net.L
     chain = None
     if k is not None and l < L:
@@ -141,8 +147,10 @@ def explain(net: Net, x: Array, y: Array, shown: int = 0, layer: int | None = No
         else:
             head = [grads.delta[l + 1][s]]
         factors = np.column_stack([*head, w_ij, np.full(n_next, tail[0]), np.full(n_next, tail[1])])
-        products = factors.prod(axis=1)
-        chain = Chain(factors, products, float(products.sum()))
+        with np.errstate(over="ignore", invalid="ignore"):
+            # a zero factor makes the product 0 even where the others' product overflowed (inf * 0)
+            products = np.where((factors == 0).any(axis=1), 0.0, _capped(factors.prod(axis=1)))
+            chain = Chain(factors, products, float(_capped(products.sum())))
     dot = None
     if l == L and not net.activation(L).elementwise:
         dot = float(softmax_dot(grads.cost_grad[s:s + 1], trace.a[L][s:s + 1])[0, 0])
