@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.nn.engine import BIG, Array, InvalidInput, Net, Params, backward, forward, g_prime, softmax_dot
+from app.nn.engine import (BIG, Array, Gradients, InvalidInput, Net, Params, Trace, backward, forward, g_prime,
+                           softmax_dot)
 from app.nn.training import descend, params_of
 
 VANISHING_RATIO = 1e-2  # warn when a hidden layer's mean |delta| is 2 orders of magnitude below the output's
@@ -119,10 +120,18 @@ def explain(net: Net, x: Array, y: Array, shown: int = 0, layer: int | None = No
     grads = backward(net, trace, y)
     mean_abs = np.array([float((np.abs(d) / d.size).sum()) for d in grads.delta[1:]])  # no overflow on the way
     out = Explanation(mean_abs, vanishing(mean_abs), None, None, None)
-    if layer is None or layer == 0:
+    if layer is None or layer == 0 or neuron is None:
         return out
-    l, j, k = layer, neuron, source
-    assert j is not None
+    l, j, k, s, L = layer, neuron, source, shown, net.L
+    dot = None
+    if l == L and not net.activation(L).elementwise:
+        dot = float(softmax_dot(grads.cost_grad[s:s + 1], trace.a[L][s:s + 1])[0, 0])
+    return replace(out, parameter=_parameter(net, trace, y, grads, l, j, k, learning_rate),
+                   chain=_chain(net, trace, grads, s, l, j, k) if k is not None and l < L else None, softmax_dot=dot)
+
+
+def _parameter(net: Net, trace: Trace, y: Array, grads: Gradients, l: int, j: int, k: int | None,
+               learning_rate: float | None) -> Parameter:
     delta = grads.delta[l][:, j]
     with np.errstate(over="ignore", invalid="ignore"):
         terms = _capped(delta if k is None else delta * trace.a[l - 1][:, k])  # equation 3 or 4, one sample each
@@ -136,22 +145,19 @@ def explain(net: Net, x: Array, y: Array, shown: int = 0, layer: int | None = No
         descend(params_of(net), grads.params, alpha, new)
     update = Update(_pick(params_of(net), l, j, k), alpha, alpha * gradient, _pick(new, l, j, k))
     l2_term = float(_capped(np.float64(gradient) - reduced)) if regularised else 0.0
-    param = Parameter(terms, net.batch_reduction, reduced, regularised, l2_term, gradient, update)
-    s, L = shown, net.L
-    chain = None
-    if k is not None and l < L:
-        w_ij, tail = net.weights[l][:, j], [g_prime(net, trace, l)[s, j], trace.a[l - 1][s, k]]
-        n_next = net.layer_sizes[l + 1]
-        if l + 1 == L and net.activation(L).elementwise:
-            head = [grads.cost_grad[s], g_prime(net, trace, L)[s]]
-        else:
-            head = [grads.delta[l + 1][s]]
-        factors = np.column_stack([*head, w_ij, np.full(n_next, tail[0]), np.full(n_next, tail[1])])
-        with np.errstate(over="ignore", invalid="ignore"):
-            # a zero factor makes the product 0 even where the others' product overflowed (inf * 0)
-            products = np.where((factors == 0).any(axis=1), 0.0, _capped(factors.prod(axis=1)))
-            chain = Chain(factors, products, float(_capped(products.sum())))
-    dot = None
-    if l == L and not net.activation(L).elementwise:
-        dot = float(softmax_dot(grads.cost_grad[s:s + 1], trace.a[L][s:s + 1])[0, 0])
-    return replace(out, parameter=param, chain=chain, softmax_dot=dot)
+    return Parameter(terms, net.batch_reduction, reduced, regularised, l2_term, gradient, update)
+
+
+def _chain(net: Net, trace: Trace, grads: Gradients, s: int, l: int, j: int, k: int) -> Chain:
+    """The factors of dC_s/dw_jk through each neuron of layer l+1 (Chain's docstring), l < L."""
+    L, n_next = net.L, net.layer_sizes[l + 1]
+    if l + 1 == L and net.activation(L).elementwise:
+        head = [grads.cost_grad[s], g_prime(net, trace, L)[s]]
+    else:
+        head = [grads.delta[l + 1][s]]
+    tail = [np.full(n_next, g_prime(net, trace, l)[s, j]), np.full(n_next, trace.a[l - 1][s, k])]
+    factors = np.column_stack([*head, net.weights[l][:, j], *tail])
+    with np.errstate(over="ignore", invalid="ignore"):
+        # a zero factor makes the product 0 even where the others' product overflowed (inf * 0)
+        products = np.where((factors == 0).any(axis=1), 0.0, _capped(factors.prod(axis=1)))
+        return Chain(factors, products, float(_capped(products.sum())))
