@@ -4,8 +4,9 @@ The passes come first: FastAPI tries the included routers in order (a few us eac
 /forward is the hottest request (docs/performance.md). /docs groups them by tag
 (app.main.TAGS), so this order does not show."""
 
-from app.api import (datasets, diagnose, gradcheck, health, networks, pages, passes, perceptron, presets, quizzes, rules,
-                     worksheets)
+from app.api import (datasets, diagnose, explain, gradcheck, health, networks, pages, passes, perceptron, presets,
+                     quizzes, rules, worksheets)
 
-ROUTERS = [passes.router, health.router, networks.router, gradcheck.router, diagnose.router, datasets.router,
-           pages.router, quizzes.router, perceptron.router, presets.router, rules.router, worksheets.router]
+ROUTERS = [passes.router, health.router, networks.router, gradcheck.router, explain.router, diagnose.router,
+           datasets.router, pages.router, quizzes.router, perceptron.router, presets.router, rules.router,
+           worksheets.router]

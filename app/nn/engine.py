@@ -229,8 +229,7 @@ def check_batch(net: Net, x: Array, y: Array | None) -> None:
                            f"[{low_high[0]:g}, {low_high[1]:g}]: sample {i + 1} (targets[{i}]) is {y[i].tolist()}")
 
 
-def finite(values: Array) -> bool:
-    # One sum is cheaper than isfinite(): inf or NaN whenever an entry is (or finite ones overflow it).
+def finite(values: Array) -> bool:  # one sum is cheaper than isfinite(): inf/NaN if an entry is (or they overflow)
     return math.isfinite(values.sum()) or bool(np.isfinite(values).all())
 
 
@@ -298,10 +297,11 @@ def output_delta(net: Net, trace: Trace, y: Array) -> Array:
     if loss.delta is not None:
         return loss.delta(z, a, y)  # sigmoid + bce, softmax + cross-entropy: closed form
     grad_a = loss.grad(z, a, y)
-    if act.elementwise:
-        return grad_a * act.df(z, a)
-    # softmax Jacobian-vector product: a_j (g_j - sum_k g_k a_k)
-    return a * (grad_a - (grad_a * a).sum(axis=1, keepdims=True))
+    return grad_a * act.df(z, a) if act.elementwise else a * (grad_a - softmax_dot(grad_a, a))
+
+
+def softmax_dot(grad_a: Array, a: Array) -> Array:  # sum_k g_k a_k (m, 1): softmax's delta_j = a_j (g_j - it)
+    return (grad_a * a).sum(axis=1, keepdims=True)
 
 
 def backprop(net: Net, trace: Trace, y: Array, out: Params, n: int | None = None) -> list[Array | None]:

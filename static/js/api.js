@@ -75,6 +75,8 @@ export const forward = (id, inputs, targets, { fields } = {}) =>
   call("POST", net(id, "/forward"), { inputs, ...(targets ? { targets } : {}), ...(fields ? { fields } : {}) });
 export const backward = (id, inputs, targets) => call("POST", net(id, "/backward"), { inputs, targets });
 export const step = (id, inputs, targets) => call("POST", net(id, "/step"), { inputs, targets });
+/** body: inputs, targets, shown, and {layer, neuron, from?}, weights and biases as /explain documents them. */
+export const explainPass = (id, body) => call("POST", net(id, "/explain"), body);
 export const train = (id, body) => call("POST", net(id, "/train"), body);
 /** costs: recent per-epoch costs (the plateau check); answers {findings, plateau}. */
 export const diagnose = (id, inputs, targets, costs) =>

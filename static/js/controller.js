@@ -33,9 +33,21 @@ export function createController(state, { animator, architecture }) {
   }
 
   /** animate: the animator paints the layers one by one (the views only take the numbers). */
-  function setPass(kind, result, batch, { animate = false } = {}) {
-    state.pass = result ? { kind, result, batch, shown: batch.shown, animate } : null;
+  /** A pass arrived; after Backward or Step, with the API's batch-level explanation (the
+   * vanishing-gradient warning). net: the network it was computed with (before a Step). */
+  async function setPass(kind, result, batch, { animate = false } = {}) {
+    const pass = result ? { kind, result, batch, shown: batch.shown, animate, net: state.network } : null;
+    if (pass && kind !== "forward") pass.explain = await explain(pass);
+    state.pass = pass;
     state.emit("pass", state.pass);
+  }
+
+  /** /explain for a pass: ref = {layer, neuron, from?} of a selection, or none (the batch's numbers). */
+  function explain(pass, ref = {}) {
+    const { batch, net } = pass;
+    return api.explainPass(net.id, { inputs: batch.inputs, targets: batch.targets, shown: pass.shown, ...ref,
+      // a Step's pass was computed with the weights before it; the stored ones have moved since
+      ...(pass.kind === "step" ? { weights: net.weights, biases: net.biases } : {}) });
   }
 
   function setNetwork(network) {
@@ -96,9 +108,9 @@ export function createController(state, { animator, architecture }) {
     if (!state.pass) { state.emit("pass", null); return; }
     const batch = currentBatch();
     if (state.pass.kind === "forward") {
-      setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch);
+      await setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch);
     } else {
-      setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch);
+      await setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch);
     }
   }
 
@@ -165,7 +177,7 @@ export function createController(state, { animator, architecture }) {
       return;
     }
     state.history = [];
-    setPass(null, null);
+    await setPass(null, null);
     setNetwork(state.network);
     persist();
     await refreshCost();
@@ -181,20 +193,20 @@ export function createController(state, { animator, architecture }) {
 
   async function forward() {
     const batch = currentBatch();
-    setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
+    await setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
     await animator.forward(state.network.layer_sizes.length);
   }
 
   async function backward() {
     const batch = currentBatch();
-    setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
+    await setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
     await animator.backward(state.network.layer_sizes.length);
   }
 
   async function step() {
     const batch = currentBatch();
     const res = await api.step(state.network.id, batch.inputs, batch.targets);
-    setPass("step", res, batch);   // the pass's numbers are those of the network before the update
+    await setPass("step", res, batch);   // the pass's numbers are those of the network before the update
     setNetwork(res.network);
     count();
     await refreshCost();
@@ -243,7 +255,7 @@ export function createController(state, { animator, architecture }) {
     setNetwork(res.network);
     count({ epochs: done });
     state.emit("history", state.history);
-    setPass("forward", pass, batch);
+    await setPass("forward", pass, batch);
     if (res.stopped) {
       const why = res.stopped.replace(/\.?\s*$/, ".");
       notify(`Training stopped: ${why} The network shown is the last good one (after update ${res.network.steps}); `
@@ -268,6 +280,6 @@ export function createController(state, { animator, architecture }) {
   return {
     diagnose,
     currentBatch, createNetwork, useData, loadDataset, refreshCost, refreshSurface, recompute, selectSample,
-    forward, backward, step, editWeight, setHyper, trainChunk, persist, showNetwork, fits, notify,
+    forward, backward, step, explain, editWeight, setHyper, trainChunk, persist, showNetwork, fits, notify,
   };
 }

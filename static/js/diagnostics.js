@@ -1,6 +1,6 @@
 // Gradient check, g'(z) on every neuron, and the vanishing-gradient warning: three toolbar
-// controls and the notes under the drawing. Numbers are the API's; the detection rules are
-// pure functions in inspector-math.js.
+// controls and the notes under the drawing. Numbers and the vanishing-gradient rule are the
+// API's (/explain, fetched with each Backward and Step); the texts are in inspector-math.js.
 
 import { agreement, vanishing } from "./inspector-math.js";
 import { fmt } from "./format.js";
@@ -118,10 +118,10 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
   // --- Vanishing gradients --------------------------------------------------------------
   function checkVanishing() {
     const pass = state.pass;
-    const found = pass && pass.kind !== "forward" ? vanishing(pass.result.layers, used().hidden_activation) : null;
+    const found = pass && pass.explain ? vanishing(pass.explain.vanishing, used().hidden_activation) : null;
     warning.hidden = !found;
     if (!found) { warning.textContent = ""; return; }
-    const times = found.ratio > 0 ? `${fmt(1 / found.ratio, 2)} times` : "infinitely";
+    const times = found.ratio > 0 ? `${fmt(found.times, 2)} times` : "infinitely";
     warning.textContent = `⚠ Vanishing gradients: the deltas of layer ${found.layer + 1} are ${times} smaller than at the output `
       + `(mean |δ| ${fmt(found.mean)} vs ${fmt(found.output)}): ${found.reason}.`;
     warning.dataset.layer = String(found.layer);

@@ -63,7 +63,8 @@ const controls = createControls($("config"), state, {
   onHyper: (fields) => run(() => ctl.setHyper(fields)),
 });
 const ctl = createController(state, { animator, architecture: () => controls.architecture() });
-const inspector = createInspector($("inspector"), state, { view, matrixView: createMatrixView(), svg: $("network") });
+const inspector = createInspector($("inspector"), state,
+  { view, matrixView: createMatrixView(), svg: $("network"), explain: ctl.explain, notify: ctl.notify });
 createDiagnostics($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
 createFindings($("toolbar-extra"), $("hint"), state,
