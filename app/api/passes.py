@@ -76,7 +76,9 @@ async def backward(network_id: NetworkId, request: Request, store: StoreDep) -> 
 
 @router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
 async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
-    """One update; the passes shown are those computed before it."""
+    """One update; the passes shown are those computed before it. The update is stored only if
+    the new weights, and the new network's activations and cost on this batch, are finite
+    (the rule /train applies too); otherwise 422 saying what overflowed and what to try."""
     body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
@@ -90,7 +92,10 @@ async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Resp
 
 TRAIN_DOC = (f"Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most "
              f"{limits.MAX_TRAIN_SAMPLE_EPOCHS:,}, weight updates (epochs x mini-batches) at most "
-             f"{limits.MAX_TRAIN_UPDATES:,} and parameters x samples x epochs at most {limits.MAX_TRAIN_WORK:.0e}.")
+             f"{limits.MAX_TRAIN_UPDATES:,} and parameters x samples x epochs at most {limits.MAX_TRAIN_WORK:.0e}. "
+             "Each update follows /step's rule; when one breaks it, training stops and stores the network "
+             "after the last whole epoch (`epochs_done`, `updates`, `stopped` say so). "
+             "L2 decays lambda/n per update, n = all rows.")
 
 
 @router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest), description=TRAIN_DOC)
