@@ -31,6 +31,11 @@ def net_with(p: Params, net: Net, steps: int | None = None) -> Net:
     return replace(net, weights=p.weights, biases=p.biases, steps=net.steps if steps is None else steps)
 
 
+def rows(trace: Trace, which: Array | slice) -> Trace:
+    """The pass of some samples, taken from a pass over more."""
+    return Trace([None] + [z[which] for z in trace.z[1:]], [a[which] for a in trace.a])
+
+
 def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
     """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept).
     Callers silence numpy's overflow warnings."""
@@ -124,14 +129,17 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
                     kept = good
                 else:
                     order = rng.permutation(m) if shuffle else np.arange(m)
-                    for start in range(0, m, batch):
-                        idx = order[start:start + batch]
-                        xb, yb = x[idx], y[idx]
-                        backprop(nets[id(good)], propagate(nets[id(good)], xb), yb, grads, m)
+                    idx = order[:batch]
+                    part = rows(trace, idx)  # the first batch's pass: rows of the epoch's pass over all
+                    for start in range(batch, m + batch, batch):
+                        nxt = order[start:start + batch]
+                        backprop(nets[id(good)], part, y[idx], grads, m)
                         descend(good, grads, alpha, spare)
-                        settle(nets[id(spare)], xb, yb, m)
-                        good, spare = spare, good
-                    _, c = settle(nets[id(good)], x, y)
+                        if len(nxt):  # one pass of the new network checks it on its batch and serves the next
+                            both = np.concatenate([idx, nxt])
+                            part = rows(settle(nets[id(spare)], x[both], y[both], m)[0], slice(len(idx), None))
+                        good, spare, idx = spare, good, nxt
+                    trace, c = settle(nets[id(good)], x, y)  # checks the last update on its batch, too
                     tc = held_out(nets[id(good)])
                     np.copyto(kept.flat, good.flat)
             except DivergedError as err:
