@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.routing import request_response
+from starlette.types import Receive, Scope, Send
 
 from app.nn.engine import Net
 from app.store import Store
@@ -55,6 +57,12 @@ class NetworkRoute(APIRoute):
 
     SIGNATURE = ["network_id", "request", "store"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Starlette's request_response: FastAPI's adds two AsyncExitStacks per request for
+        # dependencies with yield, which these endpoints do not have.
+        self.lean_app = request_response(self.get_route_handler())
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         if list(inspect.signature(self.endpoint).parameters) != self.SIGNATURE:
             raise TypeError(f"{self.endpoint.__name__} must take exactly {self.SIGNATURE}")
@@ -67,3 +75,9 @@ class NetworkRoute(APIRoute):
             return await endpoint(network_id, request, store)
 
         return handler
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in self.methods:  # FastAPI's 405
+            await super().handle(scope, receive, send)
+        else:
+            await self.lean_app(scope, receive, send)
