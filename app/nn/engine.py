@@ -18,9 +18,7 @@ BIG = float(np.finfo(np.float64).max)  # dC/da beyond it is shown as +-BIG (Grad
 
 
 def sigmoid(z: Array) -> Array:  # e^-z = inf for z < -709 rightly gives 0; callers silence the warning
-    e = np.exp(-z)  # 1 / (1 + e^-z), computed in place: the same operations, two arrays fewer
-    e += 1.0
-    return np.divide(1.0, e, out=e)
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def softmax(z: Array) -> Array:
