@@ -28,8 +28,9 @@ log = logging.getLogger("app.errors")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-           (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+           (b"cross-origin-opener-policy", b"same-origin")]
 
 
 class SecurityHeaders:
@@ -45,8 +46,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"content-security-policy", CSP.encode()),
-                                      *HEADERS]
+                message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -105,13 +105,17 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length")
         if length is not None:
             if not length.isdigit():
                 await _json(send, 400, "Content-Length must be a whole number of bytes")
                 return
             if int(length) > self.limit:
                 await _json(send, 413, BodyTooLarge(self.limit).detail)
+                return
+            if b"transfer-encoding" not in headers:  # the server delivers exactly Content-Length bytes
+                await self.app(scope, receive, send)
                 return
         received = 0
         started = False

@@ -12,7 +12,7 @@ from app import limits
 from app.nn import engine, training
 from app.nn.engine import InvalidInput
 from app.api.body import ModelResponse, documented, read_json
-from app.api.deps import NetworkId, StoreDep
+from app.api.deps import NetworkId, NetworkRoute, StoreDep
 from app.api.heavy import HEAVY_WORK, HeavyDep, HeavyPool
 from app.api.errors import NOT_FOUND
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
@@ -21,7 +21,7 @@ from app.schemas.passes import FORWARD_FIELDS, PASS_FIELDS
 from app.store import Store
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
-                   default_response_class=ModelResponse)
+                   default_response_class=ModelResponse, route_class=NetworkRoute)
 
 
 async def in_thread(work: Callable[[], BaseModel]) -> Response:

@@ -220,7 +220,7 @@ def check_batch(net: Net, x: Array, y: Array | None) -> None:
         raise InvalidInput("inputs must hold at least one sample")
     if y is not None and y.shape != (x.shape[0], net.layer_sizes[-1]):
         raise InvalidInput(f"targets must be {x.shape[0]} rows of {net.layer_sizes[-1]} numbers, got shape {y.shape}")
-    if not np.isfinite(x).all() or (y is not None and not np.isfinite(y).all()):
+    if not finite(x) or (y is not None and not finite(y)):
         raise InvalidInput("inputs and targets must be finite numbers")
     low_high = LOSSES[net.loss].targets
     if y is not None and low_high is not None and ((y < low_high[0]) | (y > low_high[1])).any():

@@ -11,7 +11,7 @@ parameters x parameters x samples: app.limits.check_gradient_check bounds it bef
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
