@@ -26,7 +26,7 @@ export function createUpdateView(box, state) {
     h("td", "op", "−", tr);
     h("td", "", fmt(alpha), tr);
     h("td", "op", "·", tr);
-    h("td", "", fmt(g), tr);
+    h("td", "", fmt(g, 5), tr);   // 5 digits: 4 even in exponent form, so α·∂C/∂w reads to the change
     h("td", "op", "=", tr);
     const cell = h("td", "new", "", tr);
     cell.dataset.value = String(next);
