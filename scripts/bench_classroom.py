@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from pgcluster import HOW_TO_ENABLE, Cluster, find_bin_dir  # noqa: E402
 
+from bench_http import wait_ready  # noqa: E402 - scripts/ is on the path when run as a script
+
 STUDENTS = 30
 EPOCHS = 300
 POINTS = 200
@@ -77,18 +79,8 @@ def start_server(root: Path, db: str) -> tuple[subprocess.Popen[bytes], str]:
                "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=root, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with code {proc.returncode}")
-        try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the server did not start within 60 s")
+    wait_ready(proc, url, timeout=60, path="/api/health")
+    return proc, url
 
 
 def dataset(seed: int) -> dict[str, list[list[float]]]:

@@ -71,17 +71,21 @@ def serve(app: str, app_dir: Path = ROOT, flags: list[str] = UVICORN_FLAGS) -> I
                 proc.wait()
 
 
-def wait_ready(proc: subprocess.Popen, url: str, timeout: float = 30.0) -> None:
+def wait_ready(proc: subprocess.Popen, url: str, timeout: float = 30.0, path: str = "/") -> None:
+    """Until the server started as `proc` answers `path` with 200 (killed, and SystemExit, if it
+    exits or has not answered after `timeout` seconds). The benchmarks' one way to wait."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with code {proc.returncode}")
+            raise SystemExit(f"the server exited with code {proc.returncode}")
         try:
-            httpx.get(url + "/", timeout=1)
-            return
+            if httpx.get(url + path, timeout=1).status_code == 200:
+                return
         except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("uvicorn did not answer within 30 s")
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
 def create_network(client: httpx.Client, body: dict) -> str:

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -30,6 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from pgcluster import HOW_TO_ENABLE, Cluster, _free_port, find_bin_dir  # noqa: E402
+
+from bench_http import wait_ready  # noqa: E402 - scripts/ is on the path when run as a script
 
 LAYERS = [2, 8, 8, 1]
 SAMPLES = 64
@@ -42,17 +43,8 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                              "--port", str(port), "--log-level", "warning", "--no-access-log"],
                             cwd=ROOT, env={**os.environ, "BACKPROP_DB": db_url})
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with code {proc.returncode}")
-        try:
-            if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the server did not start")
+    wait_ready(proc, url, timeout=30, path="/api/health")
+    return proc, url
 
 
 def lua_script(folder: Path, name: str, paths: list[str], body: str) -> Path:

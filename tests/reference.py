@@ -3,6 +3,8 @@ and targets that fit each output activation."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from app.nn import engine
@@ -31,3 +33,13 @@ def targets_for(output: str, m: int, n: int, rng: np.random.Generator) -> np.nda
     if output == "sigmoid":
         return rng.uniform(0, 1, (m, n))
     return rng.normal(0, 1, (m, n))
+
+
+def all_finite(value: object) -> bool:
+    """Every number in a JSON value is finite and no list holds null where a number belongs
+    (null only as a dict value: an absent result)."""
+    if isinstance(value, list):
+        return all(v is not None and all_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(all_finite(v) for v in value.values() if v is not None)
+    return not isinstance(value, float) or math.isfinite(value)

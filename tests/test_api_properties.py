@@ -4,7 +4,6 @@ network is always finite, and usable afterwards on the data an update was checke
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from app.api.deps import get_store
 from app.main import app
 from app.store import SQLiteStore
+from reference import all_finite
 
 STORE = SQLiteStore(str(Path(tempfile.mkdtemp(prefix="props-")) / "props.sqlite"), max_networks=5000,
                     touch_interval=0)
@@ -31,14 +31,6 @@ def client():  # noqa: ANN201 - one store for all examples (hypothesis runs the 
     yield TestClient(app)
     app.dependency_overrides.pop(get_store, None)
 
-
-def all_finite(value: object) -> bool:
-    """Every number finite; null only as a dict value (an absent result), never inside a list."""
-    if isinstance(value, list):
-        return all(v is not None and all_finite(v) for v in value)
-    if isinstance(value, dict):
-        return all(all_finite(v) for v in value.values() if v is not None)
-    return not isinstance(value, float) or math.isfinite(value)
 
 
 def matrix(rows: int, cols: int, elements: st.SearchStrategy) -> st.SearchStrategy:

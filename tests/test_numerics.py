@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from reference import numeric_gradient
+from reference import all_finite, numeric_gradient
 from app.nn import engine
 
 getcontext().prec = 60
@@ -31,14 +31,6 @@ def softplus_exact(z: float) -> float:
     """ln(1 + e^z) in 60-digit decimal arithmetic, rounded once to float64."""
     return float((Decimal(1) + Decimal(z).exp()).ln())
 
-
-def all_finite(value: object) -> bool:
-    """Every number in a JSON value is finite and no list holds null where a number belongs."""
-    if isinstance(value, list):
-        return all(v is not None and all_finite(v) for v in value)
-    if isinstance(value, dict):
-        return all(all_finite(v) for v in value.values() if v is not None)
-    return not isinstance(value, float) or math.isfinite(value)
 
 
 # 1. Cross-entropy from pre-activations -------------------------------------------------------
