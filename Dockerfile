@@ -33,7 +33,7 @@ USER 10001:10001
 # No access log (one line per request cost ~15% of /forward's throughput: docs/performance.md);
 # errors, tracebacks and start-up lines are still logged. `-e UVICORN_ACCESS_LOG=true` turns it on.
 ENV BACKPROP_DB=/data/backprop.sqlite \
-    WEB_CONCURRENCY=1 \
+    WEB_CONCURRENCY=2 \
     UVICORN_ACCESS_LOG=false
 VOLUME /data
 EXPOSE 8000
@@ -42,5 +42,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4)"]
 
-# uvicorn reads its worker count from WEB_CONCURRENCY: `docker run -e WEB_CONCURRENCY=4 ...`.
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+# app.serve: uvicorn with the bounds of docs/deployment.md (header size, request deadline,
+# keep-alive); workers from WEB_CONCURRENCY (`docker run -e WEB_CONCURRENCY=4 ...`).
+CMD ["python", "-m", "app.serve", "--host", "0.0.0.0", "--port", "8000"]

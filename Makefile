@@ -21,10 +21,11 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # No access log by default (it costs ~15% of a small request; errors are still logged):
-# `make run ACCESS_LOG=true` turns it on.
+# `make run ACCESS_LOG=true` turns it on. app.serve is uvicorn with the bounds of
+# docs/deployment.md; WEB_CONCURRENCY worker processes (default 2).
 ACCESS_LOG ?= false
 run: $(VENV)/.installed
-	UVICORN_ACCESS_LOG=$(ACCESS_LOG) $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	UVICORN_ACCESS_LOG=$(ACCESS_LOG) $(BIN)/python -m app.serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest

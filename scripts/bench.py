@@ -8,6 +8,8 @@
 3. forward: wrk, 16 connections, POST /forward (2-8-8-1, one sample) vs a bare FastAPI app
 4. grid: /forward on a 100 x 100 grid of a 2-8-8-1 net (server time and round trip)
 5. page: frames per second in headless Chromium while training a 2-8-8-8-1 network
+6. classroom: 30 students training while one more clicks, 2 workers, SQLite and PostgreSQL
+   (scripts/bench_classroom.py: the clicker's p50/p99 alone and in class, the class's updates/s)
 Needs the `bench` extra (torch==2.13.0), wrk (Debian package) and, for `page`, Chromium
 with playwright (the `test` extra). Numbers are medians of several runs.
 """
@@ -24,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ALL = ("train", "large", "crossover", "forward", "grid", "page")
+ALL = ("train", "large", "crossover", "forward", "grid", "page", "classroom")
 
 
 def machine() -> list[str]:
@@ -88,9 +90,12 @@ def run_forward(repeat: int, seconds: int) -> list[str]:
 def run_grid(repeat: int) -> list[str]:
     import bench_http
 
-    g = bench_http.bench_grid(repeat)
-    return [row("4. /forward, 100x100 grid, 2-8-8-1", f"server {g.server_ms:.0f} ms",
-                f"round trip {g.round_trip_ms:.0f} ms", "", f"response {g.response_mb:.1f} MB (a, z, g' of every layer)")]
+    rows = []
+    for ask, what in (({}, "a, z, g' of every layer"), ({"fields": ["a"]}, 'fields=["a"]: what the page draws')):
+        g = bench_http.bench_grid(repeat, ask)
+        rows.append(row(f"4. /forward, 100x100 grid, 2-8-8-1, {what}", f"server {g.server_ms:.0f} ms",
+                        f"round trip {g.round_trip_ms:.0f} ms", "", f"response {g.response_mb:.2f} MB"))
+    return rows
 
 
 def run_page(repeat: int) -> list[str]:
@@ -101,9 +106,26 @@ def run_page(repeat: int) -> list[str]:
                 f"longest frame {p.worst_frame_ms:.0f} ms", "", f"long tasks > 50 ms: {p.long_tasks}; {p.note}")]
 
 
+def run_classroom(seconds: int) -> list[str]:
+    import bench_classroom
+
+    out = []
+    for store, r in bench_classroom.measure(bench_classroom.STUDENTS, max(seconds, 10)).items():
+        if r is None:
+            out.append(row(f"6. class of {bench_classroom.STUDENTS}, {store}", "skipped", "", "",
+                           "no PostgreSQL server binaries"))
+            continue
+        out += [row(f"6. class of {bench_classroom.STUDENTS}, {store}: clicker p50 / p99",
+                    f"{r.cls.pct(50):.0f} / {r.cls.pct(99):.0f} ms",
+                    f"alone {r.alone.pct(50):.0f} / {r.alone.pct(99):.0f} ms", "", "goal: p99 <= 150 ms"),
+                row(f"6. class of {bench_classroom.STUDENTS}, {store}: updates/s", f"{r.cls.rate:,.0f}",
+                    f"one student {r.one.rate:,.0f}", f"{r.cls.rate / r.one.rate:.2f}x", "goal: >= 1.6x")]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="train,large,forward,grid,page",
+    parser.add_argument("--only", default="train,large,forward,grid,page,classroom",
                         help=f"comma-separated, from {', '.join(ALL)} (default: all but crossover)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
@@ -126,6 +148,8 @@ def main() -> None:
             rows += run_grid(args.repeat * 2)
         elif name == "page":
             rows += run_page(max(args.repeat // 2, 3))   # an odd count: a true median
+        elif name == "classroom":
+            rows += run_classroom(args.seconds * 2)
         print(rows[-1], file=sys.stderr, flush=True)  # progress, while the rest runs
     lines.append(f"load average at end: {os.getloadavg()[0]:.1f}; took {time.monotonic() - started:.0f} s")
     print("\n".join(lines + [""] + rows))

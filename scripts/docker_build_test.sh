@@ -154,8 +154,10 @@ python3 -c "import json, sys; n = json.loads(sys.argv[1]); assert n['steps'] == 
 say "network $id survived the new container unchanged (steps = 1)"
 workers=$(podman exec "$NAME" python -c "
 import pathlib
-cmds = [p.read_bytes() for p in pathlib.Path('/proc').glob('[0-9]*/cmdline')]
-print(sum(b'spawn' + b'_main' in c for c in cmds))  # uvicorn's spawned workers")
+procs = [p for p in pathlib.Path('/proc').glob('[0-9]*') if (p / 'cmdline').exists()]
+def ppid(p): return next(l.split()[1] for l in (p / 'status').read_text().splitlines() if l.startswith('PPid:'))
+# uvicorn's spawned workers are children of the server (PID 1); each spawns its own training processes
+print(sum(b'spawn' + b'_main' in (p / 'cmdline').read_bytes() and ppid(p) == '1' for p in procs))")
 [ "$workers" = 2 ] || fail "expected 2 uvicorn workers, found $workers"
 say "WEB_CONCURRENCY=2 gave $workers worker processes"
 # The HEALTHCHECK must also be able to fail: the same image with no server running.

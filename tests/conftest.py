@@ -12,14 +12,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-import pytest
-from fastapi.testclient import TestClient
+# Tests create many networks from one address: the creation rate limit is tested on its own
+# (tests/test_crowding.py), with an app made for it. Set before app.main reads the settings.
+os.environ.setdefault("BACKPROP_CREATE_RATE", "1000000")
 
-from app.api.deps import get_store
-from app.main import app
-from app.store import SQLiteStore
-from pg_fixture import pg_cluster, pg_url  # noqa: F401 - throw-away PostgreSQL for the store tests
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from app.api.deps import get_store  # noqa: E402
+from app.main import app  # noqa: E402
+from app.store import SQLiteStore  # noqa: E402
+from pg_fixture import pg_cluster, pg_url  # noqa: F401,E402 - throw-away PostgreSQL for the store tests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,10 +49,11 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn app.main:app in a subprocess on a free loopback port."""
+    """uvicorn app.main:app in a subprocess on a free loopback port; served=True: started as
+    `make run` and the image start it (python -m app.serve, with its bounds)."""
 
-    def __init__(self, db: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        self.db, self.workers, self.port = db, workers, free_port()
+    def __init__(self, db: Path, workers: int = 1, env: dict[str, str] | None = None, served: bool = False) -> None:
+        self.db, self.workers, self.port, self.served = db, workers, free_port(), served
         self.env = {**os.environ, "BACKPROP_DB": str(db), **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -56,6 +61,9 @@ class Server:
     def start(self, timeout: float = 30.0) -> "Server":
         cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
+        if self.served:
+            cmd = [sys.executable, "-m", "app.serve", "--host", "127.0.0.1", "--port", str(self.port)]
+            self.env.update(WEB_CONCURRENCY=str(self.workers), UVICORN_LOG_LEVEL="warning")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -275,7 +275,7 @@ def test_concurrent_steps_are_serialised(client: TestClient) -> None:
 
 
 def test_least_recently_used_is_evicted(tmp_path: Path) -> None:
-    small = SQLiteStore(str(tmp_path / "lru.sqlite"), max_networks=3, touch_interval=0)
+    small = SQLiteStore(str(tmp_path / "lru.sqlite"), max_networks=3, touch_interval=0, keep_recent=0)
     app.dependency_overrides[get_store] = lambda: small
     try:
         client = TestClient(app)
@@ -295,3 +295,18 @@ def test_openapi_shows_limits(client: TestClient) -> None:
     for limit in ("'maxItems': 10000", "'maxItems': 1024", "'maximum': 10000", "'maxItems': 10"):
         assert limit in text, limit
     assert {"/api/networks", "/api/networks/{network_id}/step", "/api/networks/{network_id}/train"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("extra", [{"hidden_activation": "tanh"}, {"layer_sizes": [2, 5, 1], "seed": 3},
+                                   {"output_activation": "linear", "learning_rate": 0.1}, {"steps": 0}])
+def test_patch_of_a_fixed_field_says_what_can_change_and_how(client: TestClient, extra: dict) -> None:
+    net = create(client)
+    r = client.patch(f"/api/networks/{net['id']}", json=extra)
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    fixed = ", ".join(sorted(k for k in extra if k != "learning_rate"))
+    # the textbook conventions (issue 17: loss mse/sse, batch_reduction, l2_biases) change in place too
+    assert error["msg"].startswith(f"{fixed} cannot be changed in place: PATCH changes only learning_rate, l2, "
+                                   "loss, batch_reduction, l2_biases, weights, biases.")
+    assert "create a new network (POST /api/networks), e.g. with this one's current weights" in error["msg"]
+    assert client.get(f"/api/networks/{net['id']}").json() == net  # nothing half-changed

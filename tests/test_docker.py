@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from app import serve
+
 from dockerfile_recipe import DOCKERFILE, ROOT, Instruction, copy_sources, env, parse
 from conftest import free_port
 
@@ -80,16 +82,20 @@ def test_exposes_8000_and_keeps_the_store_on_a_volume() -> None:
     assert "chown" in STEPS[prepare].args and prepare < where("VOLUME")[0]
 
 
-def test_cmd_runs_uvicorn_on_all_interfaces_with_workers_from_the_environment(
+def test_cmd_runs_the_bounded_server_on_all_interfaces_with_workers_from_the_environment(
         monkeypatch: pytest.MonkeyPatch) -> None:
     cmd = only("CMD").exec_form()
-    assert cmd[:2] == ["uvicorn", "app.main:app"]
+    assert cmd[:3] == ["python", "-m", "app.serve"]  # uvicorn with the limits of docs/deployment.md
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
     assert cmd[cmd.index("--port") + 1] == "8000"
-    assert "--workers" not in cmd  # uvicorn takes the count from WEB_CONCURRENCY instead
-    assert int(env(STEPS)["WEB_CONCURRENCY"]) >= 1
+    assert "--workers" not in cmd  # the count comes from WEB_CONCURRENCY instead
+    assert int(env(STEPS)["WEB_CONCURRENCY"]) == 2  # the deployment the classroom benchmark measures
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    assert uvicorn.Config("app.main:app").workers == 3
+    monkeypatch.setattr("sys.argv", ["app.serve"])
+    serve.main()
+    assert seen["app"] == "app.main:app" and seen["workers"] == 3 and seen["proxy_headers"] is False
 
 
 def healthcheck_cmd() -> list[str]:

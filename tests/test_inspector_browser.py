@@ -54,7 +54,13 @@ def press(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def explained(page: Page) -> None:
+    """The inspector has /explain's numbers for the current pass and selection (it fetches them)."""
+    expect(page.locator("#inspector[aria-busy='true']")).to_have_count(0)
+
+
 def values(locator) -> list[float]:
+    explained(locator.page)
     return [float(v) for v in locator.evaluate_all("els => els.map(e => e.dataset.value)")]
 
 
@@ -67,11 +73,13 @@ def select_edge(page: Page, l: int, k: int, j: int) -> None:
     page.locator(f".edge[data-layer='{l}'][data-from='{k}'][data-to='{j}']").dispatch_event("click")
     page.keyboard.press("Escape")   # the page's weight editor opens on click too
     expect(page.locator("#inspector .inspector-title")).to_contain_text("Weight")
+    explained(page)
 
 
 def select_neuron(page: Page, l: int, j: int) -> None:
     page.locator(f".neuron[data-layer='{l}'][data-neuron='{j}']").dispatch_event("click")
     expect(page.locator("#inspector .inspector-title")).to_contain_text("Neuron")
+    explained(page)
 
 
 def settle(page: Page) -> None:

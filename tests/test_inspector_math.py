@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,4 +24,26 @@ def test_inspector_math_in_node(tmp_path: Path) -> None:
     assert files
     proc = subprocess.run([NODE, "--test", *files], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "# fail 0" in proc.stdout and "# pass 7" in proc.stdout
+    assert "# fail 0" in proc.stdout and "# pass 8" in proc.stdout
+
+
+def code_of(path: Path) -> str:
+    """The file without comments and string literals (their "1/m" and "a · b" are text, not maths)."""
+    s = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    s = re.sub(r"//[^\n]*", "", s)
+    s = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', s)
+    return re.sub(r"`(?:[^`\\]|\\.)*`", "``", s, flags=re.S)
+
+
+def test_the_page_multiplies_no_api_numbers() -> None:
+    """A narrow check of issue 13's "the page computes no maths": the derivations and the
+    vanishing-gradient warning neither multiply, divide nor sum (reduce, Math.*) what the API
+    sent; what remains is index arithmetic (l - 1, l + 1) and, in diagnostics.js, the label
+    offsets of the drawing (layout.r * 0.75)."""
+    maths = code_of(ROOT / "static" / "js" / "inspector-math.js")
+    diagnostics = code_of(ROOT / "static" / "js" / "diagnostics.js")
+    for code in (maths, diagnostics):
+        assert ".reduce(" not in code and "Math." not in code
+        assert re.search(r"[\w)\]]\s*/\s*[\w(]", code) is None
+    assert re.search(r"[\w)\]]\s*\*\s*[\w(]", maths) is None
+    assert re.findall(r"[\w.)\]]+\s*\*\s*[\w.(]+", diagnostics) == ["layout.r * 0.75", "layout.r * 0.8"]

@@ -95,3 +95,33 @@ def test_bad_save_files_are_refused_and_nothing_is_created(client: TestClient, s
     assert r.status_code == 422
     assert says in str(r.json()["detail"])
     assert store.count() == before
+
+
+def test_overfitting_preset_test_cost_rises_while_training_cost_falls(client: TestClient) -> None:
+    """Issue 17: few noisy points and a wide network; the held-out cost is computed here by /forward
+    on the test samples after each block of 50 epochs (nothing trains on them)."""
+    loaded = load(client, "overfitting")
+    net, data = loaded["network"], loaded["data"]
+    assert net["layer_sizes"] == [2, 24, 24, 1] and net["hidden_activation"] == "tanh"
+    assert len(data["inputs"]) == len(data["test_inputs"]) == 20 and loaded["settings"]["testShare"] == 0.5
+    test = {"inputs": data["test_inputs"], "targets": data["test_targets"]}
+    train_costs, test_costs = [], []
+    for _ in range(60):
+        r = client.post(f"/api/networks/{net['id']}/train",
+                        json={"inputs": data["inputs"], "targets": data["targets"], "epochs": 50}).json()
+        train_costs.append(r["costs"][-1])
+        test_costs.append(client.post(f"/api/networks/{net['id']}/forward", json=test).json()["cost"])
+    assert all(b < a for a, b in zip(train_costs, train_costs[1:]))  # training cost falls throughout
+    assert round(train_costs[0], 3) == 0.044 and round(train_costs[-1], 3) == 0.015  # the description's numbers
+    assert min(test_costs) == test_costs[0] and round(test_costs[0], 3) == 0.062
+    assert test_costs[-1] > 1.9 * test_costs[0] and round(test_costs[-1], 2) == 0.12
+
+
+def test_import_checks_test_data(client: TestClient) -> None:
+    doc = client.get("/api/presets/overfitting").json()
+    doc["data"]["test_targets"] = doc["data"]["test_targets"][:-1]
+    r = client.post("/api/networks/import", json=doc)
+    assert r.status_code == 422 and "test_targets rows" in r.json()["detail"]
+    del doc["data"]["test_targets"]
+    r = client.post("/api/networks/import", json=doc)
+    assert r.status_code == 422 and "both test_inputs and test_targets" in r.json()["detail"]

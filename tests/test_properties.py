@@ -22,7 +22,10 @@ finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 @st.composite
 def networks(draw: st.DrawFn, hidden: tuple[str, ...] = engine.HIDDEN_ACTIVATIONS) -> engine.Net:
     out, loss = draw(st.sampled_from(PAIRS))
-    return engine.new_net(draw(sizes), draw(st.sampled_from(hidden)), out, loss,
+    layer_sizes = draw(sizes)
+    if out == "softmax":  # a softmax output needs at least 2 neurons
+        layer_sizes[-1] = max(layer_sizes[-1], 2)
+    return engine.new_net(layer_sizes, draw(st.sampled_from(hidden)), out, loss,
                           learning_rate=draw(st.floats(1e-3, 10)), l2=draw(st.sampled_from([0.0, 0.1, 3.0])),
                           seed=draw(st.integers(0, 2**32)))
 
@@ -46,7 +49,7 @@ def test_passes_stay_finite(net: engine.Net, m: int, seed: int, scale: float) ->
         assert np.isfinite(arr).all()
     assert np.isfinite(grads.cost) and np.isfinite(grads.sample_costs).all()
     try:
-        _, _, new = engine.step(net, x, y, 1000.0)
+        _, _, new = training.step(net, x, y, 1000.0)
     except engine.DivergedError:
         return  # refused, and said why: acceptable for a huge learning rate
     assert all(np.isfinite(p).all() for p in new.weights + new.biases)
@@ -92,8 +95,6 @@ def test_gradients_match_central_differences(net: engine.Net, m: int, seed: int)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, (m, net.layer_sizes[0]))
     y = targets(net, m, rng)
-    if net.loss == "bce":  # keep outputs away from the log clip, where the cost is flat
-        y = rng.uniform(0.1, 0.9, y.shape)
     grads = engine.backward(net, engine.forward(net, x), y)
     for analytic, param in zip(grads.weights + grads.biases, net.weights + net.biases):
         numeric = numeric_gradient(net, x, y, param)

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.teaching.quiz import KINDS
 from app.schemas.quizzes import KindName
+from exam_reference import EXAM_KINDS, exam_answer
 
 SEEDS = range(30)
 
@@ -26,6 +27,8 @@ def given(q: dict, prefix: str) -> float | list[float]:
 def independent(q: dict) -> float | np.ndarray:
     """The answer computed here from what the question shows, not by app.teaching.quiz."""
     kind, net, data = q["kind"], q["network"], q["data"]
+    if kind in EXAM_KINDS:
+        return exam_answer(q)
     if kind == "mse":
         y, p = np.array(data["targets"]), np.array(data["predictions"])
         return float(np.mean((y - p) ** 2))

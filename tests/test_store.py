@@ -28,12 +28,14 @@ class Backend:
         self.name, self.url = name, url
         self.opened: list[Store] = []
 
-    def open(self, max_networks: int = 1000, touch_interval: float = 0.0) -> Store:
+    def open(self, max_networks: int = 1000, touch_interval: float = 0.0, keep_recent: float = 0.0) -> Store:
         if self.name == "sqlite":
-            store: Store = SQLiteStore(self.url, max_networks=max_networks, touch_interval=touch_interval)
+            store: Store = SQLiteStore(self.url, max_networks=max_networks, touch_interval=touch_interval,
+                                       keep_recent=keep_recent)
         else:
             from app.store.postgres import PostgresStore
-            store = PostgresStore(self.url, max_networks=max_networks, touch_interval=touch_interval)
+            store = PostgresStore(self.url, max_networks=max_networks, touch_interval=touch_interval,
+                                  keep_recent=keep_recent)
         self.opened.append(store)
         return store
 

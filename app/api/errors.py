@@ -21,9 +21,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def store_down(request: Request, exc: StoreError) -> JSONResponse:
-        # The reason may name hosts or paths: it goes to the log, not to the client.
+        # The full reason may name hosts or paths: it goes to the log; the client gets exc.public.
         logging.getLogger("uvicorn.error").error("store unavailable: %s", exc)
-        return JSONResponse({"detail": "the database is unavailable; try again shortly"}, status_code=503)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+        return JSONResponse({"detail": exc.public}, status_code=503, headers=headers)
 
     @app.exception_handler(InvalidInput)
     async def bad_value(request: Request, exc: InvalidInput) -> JSONResponse:

@@ -1,15 +1,20 @@
-"""Security headers, a request-body limit, optional CORS and a last-resort 500, as ASGI layers.
+"""Security headers, a request-body limit, a creation rate limit, optional CORS and a
+last-resort 500, as ASGI layers.
 
 Order, outermost first: security headers (so every answer carries them, even a 413 or a
-500) -> CORS (only when origins are configured) -> body limit -> Allow on 405s -> catch-all
--> the app.
+500) -> CORS (only when origins are configured) -> body limit -> creation rate limit ->
+Allow on 405s -> catch-all -> the app.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import math
 import re
+import time
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import FastAPI
@@ -23,8 +28,9 @@ log = logging.getLogger("app.errors")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-           (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+           (b"cross-origin-opener-policy", b"same-origin")]
 
 
 class SecurityHeaders:
@@ -40,8 +46,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"content-security-policy", CSP.encode()),
-                                      *HEADERS]
+                message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -100,13 +105,17 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length")
         if length is not None:
             if not length.isdigit():
                 await _json(send, 400, "Content-Length must be a whole number of bytes")
                 return
             if int(length) > self.limit:
                 await _json(send, 413, BodyTooLarge(self.limit).detail)
+                return
+            if b"transfer-encoding" not in headers:  # the server delivers exactly Content-Length bytes
+                await self.app(scope, receive, send)
                 return
         received = 0
         started = False
@@ -132,6 +141,64 @@ class BodyLimit:
             if started:
                 raise
             await _json(send, 413, exc.detail)
+
+
+CREATE_PATHS = {"/api/networks", "/api/networks/import"}
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class CreateRateLimit:
+    """At most `per_minute` network creations per client and minute (a token bucket that
+    allows a burst of `per_minute`), so one client cannot crowd the store; above it, 429
+    with Retry-After. The client is the connection's address, or, when that address is one
+    of the trusted proxies, the last X-Forwarded-For entry that is not a trusted proxy (a
+    client's own X-Forwarded-For is ignored). Counted per worker process."""
+
+    MAX_CLIENTS = 100_000  # buckets kept (least recently seen dropped first): bounded memory
+
+    def __init__(self, app: ASGIApp, per_minute: int, trusted_proxies: tuple[str, ...]) -> None:
+        self.app, self.per_minute = app, per_minute
+        self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client: (tokens, at)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in CREATE_PATHS:
+            wait = self.take(self.client(scope))
+            if wait > 0:
+                await _json(send, 429, f"this client created {self.per_minute} networks within a minute, the most "
+                                       f"allowed; try again in {math.ceil(wait)} s",
+                            [(b"retry-after", str(math.ceil(wait)).encode())])
+                return
+        await self.app(scope, receive, send)
+
+    def take(self, client: str) -> float:
+        """Take one token; 0 if there was one, else the seconds until there is."""
+        now = time.monotonic()
+        tokens, at = self.buckets.pop(client, (float(self.per_minute), now))
+        tokens = min(float(self.per_minute), tokens + (now - at) * self.per_minute / 60)
+        wait = 0.0 if tokens >= 1 else (1 - tokens) * 60 / self.per_minute
+        self.buckets[client] = (tokens - 1 if tokens >= 1 else tokens, now)
+        if len(self.buckets) > self.MAX_CLIENTS:
+            self.buckets.popitem(last=False)
+        return wait
+
+    def client(self, scope: Scope) -> str:
+        peer = (scope.get("client") or ("unknown", 0))[0]
+        if not self.is_trusted(peer):
+            return peer
+        forwarded = b",".join(v for k, v in scope["headers"] if k == b"x-forwarded-for").decode("latin-1")
+        for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+            if not self.is_trusted(hop):
+                return hop
+            peer = hop
+        return peer
+
+    def is_trusted(self, address: str) -> bool:
+        try:
+            ip: Address = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self.trusted)
 
 
 class CatchAll:
@@ -161,11 +228,11 @@ class CatchAll:
                 await _json(send, 500, "internal error")
 
 
-async def _json(send: Send, status: int, detail: str) -> None:
+async def _json(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
     body = json.dumps({"detail": detail}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+                            (b"connection", b"close"), *(extra or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -173,6 +240,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Wrap the app; add_middleware puts each new layer outside the previous ones."""
     app.add_middleware(CatchAll)
     app.add_middleware(AllowHeader, api=app)
+    app.add_middleware(CreateRateLimit, per_minute=settings.create_rate, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
@@ -206,11 +274,15 @@ def document_errors(app: FastAPI, settings: Settings) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         for path, ops in schema.get("paths", {}).items():
-            for op in ops.values():
+            for method, op in ops.items():
                 responses = op.setdefault("responses", {})
                 extra = {"422": "invalid input: the detail says what is wrong"}
                 if "/networks" in path:  # errors.py: StoreError -> 503
-                    extra["503"] = "the database is unavailable; try again shortly"
+                    extra["503"] = ("the database cannot be used now (unavailable, disk full, or, for a create, "
+                                    "full of recently used networks): the detail says why; Retry-After when known")
+                if method == "post" and path in CREATE_PATHS:
+                    extra["429"] = (f"this client created {settings.create_rate} networks within the last minute; "
+                                    "Retry-After says when it may create the next")
                 if "requestBody" in op:
                     extra["400"] = "the Content-Length header is not a number"
                     extra["413"] = f"the body is larger than {settings.max_body_bytes} bytes (refused unread)"

@@ -1,4 +1,5 @@
-"""The HTML pages: the network page, exam practice, the XOR story, and the API docs."""
+"""The HTML pages: the network page, exam practice, the XOR story, the printable worksheet and
+the API docs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter(include_in_schema=False)
 
 # /docs is Swagger UI from static/vendor, so the docs work offline and under the strict CSP.
-PAGES = {"/": "index.html", "/practice": "practice.html", "/story": "story.html", "/docs": "docs.html"}
+PAGES = {"/": "index.html", "/practice": "practice.html", "/story": "story.html", "/docs": "docs.html",
+         "/worksheet": "worksheet.html"}
 
 
 def _page(template: str) -> Callable[[Request], HTMLResponse]:

@@ -4,130 +4,139 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from app import limits
 from app.nn import engine, training
-from app.api.deps import NetworkId, StoreDep
-from app.api.errors import NOT_FOUND
-from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
-from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
-                         StepResult, TrainRequest, TrainResult, to_array, trace_json)
-from app.store import Store
 from app.nn.engine import InvalidInput
+from app.api.body import ModelResponse, documented, read_json
+from app.api.deps import NetworkId, NetworkRoute, StoreDep
+from app.api.heavy import HEAVY_WORK, HeavyDep, HeavyPool
+from app.api.errors import NOT_FOUND
+from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
+                         StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
+from app.schemas.passes import FORWARD_FIELDS, PASS_FIELDS
+from app.store import Store
 
-# Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
-INLINE_WORK = 20_000
-
-router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
-
-
-def check_trace_size(net: engine.Net, m: int) -> None:
-    """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request."""
-    values = m * sum(net.layer_sizes)
-    if values > MAX_TRACE_VALUES:
-        raise InvalidInput(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
-                         f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
+router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
+                   default_response_class=ModelResponse, route_class=NetworkRoute)
 
 
-async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
+async def in_thread(work: Callable[[], BaseModel]) -> Response:
     """Run a pass (store, numpy, serialisation) in one worker thread and answer its JSON.
     Sync routes cost a thread hop for each sync dependency, the route and the response
-    check (4 per request, most of the time of a small one: README, performance); here it
-    is one, and the body is serialised once. The declared response_model still documents
-    the body in /openapi.json."""
-    def run() -> bytes:
-        out = work()
-        return out if isinstance(out, bytes) else out.model_dump_json().encode()
-
-    return Response(await run_in_threadpool(run), media_type="application/json")
+    check (docs/performance.md); here it is one. The declared response_model documents the
+    body in /openapi.json."""
+    return ModelResponse(await run_in_threadpool(lambda: to_json(work())))
 
 
-async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], bytes]) -> Response:
+async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int,
+                         compute: Callable[[engine.Net], BaseModel]) -> Response:
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
-    no writer can block): the thread hop would cost more than the pass (README,
-    performance). Anything larger, or a read that might wait, goes to a worker thread."""
+    no writer can block): the thread hop would cost more than the pass (docs/performance.md).
+    A large one (HEAVY_WORK) goes to the heavy dispatch thread, so that it never holds a
+    thread quick requests need (app.api.heavy); the rest to a worker thread."""
     net = store.peek(network_id)
-    if net is not None and inline(net, m):
-        return Response(compute(net), media_type="application/json")
-    return await in_thread(lambda: compute(store.get(network_id)))
+    if net is None:
+        net = await run_in_threadpool(store.get, network_id)
+    if limits.runs_inline(net, m):
+        return ModelResponse(compute(net))
+    if m * sum(w.size for w in net.weights) > HEAVY_WORK:
+        return ModelResponse(await heavy.run(lambda: to_json(compute(net))))
+    return await in_thread(lambda: compute(net))
 
 
-def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
-    """The body of a /forward answer (also served by app.fastpath)."""
-    check_trace_size(net, len(body.inputs))
+def check_answer(net: engine.Net, body: ForwardRequest | BackwardRequest, every: tuple[str, ...], extra: int) -> None:
+    """The answer's size before computing it: the layers and fields asked for (all by
+    default), m samples each, plus `extra` numbers (costs, gradients, the network)."""
+    shown = range(net.L + 1) if body.layers is None else {l for l in body.layers if l <= net.L}
+    limits.check_answer_size(len(body.inputs), sum(net.layer_sizes[l] for l in shown),
+                             len(set(body.fields or every)), extra)
+
+
+def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
+    limits.check_trace_size(net, len(body.inputs))
+    check_answer(net, body, FORWARD_FIELDS, extra=len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
+    layers = layers_of(net, trace, None, body)
     if body.targets is None:
-        return trace_json(net, trace)
+        return ForwardResult.model_construct(layers=layers)
     y = to_array(body.targets)
     engine.check_batch(net, trace.a[0], y)
-    return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
+    return ForwardResult.model_construct(layers=layers, cost=engine.cost(net, trace, y),
+                                         sample_costs=engine.sample_costs(net, trace, y))
 
 
-def backward_json(net: engine.Net, body: BackwardRequest) -> bytes:
-    """The body of a /backward answer (also served by app.fastpath)."""
-    check_trace_size(net, len(body.inputs))
+def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
+    limits.check_trace_size(net, len(body.inputs))
+    check_answer(net, body, PASS_FIELDS, extra=2 * len(body.inputs) + net.parameter_count())
     trace = engine.forward(net, to_array(body.inputs))
-    return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
+    return BackwardResult.of(net, trace, engine.backward(net, trace, to_array(body.targets)), body)
 
 
-def inline(net: engine.Net, m: int) -> bool:
-    """Small enough to compute on the event loop (~0.1 ms of numpy at most)."""
-    return m * sum(w.size for w in net.weights) <= INLINE_WORK
+@router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
+async def forward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
+    """a, z and g'(z) of every layer (or the `fields` and `layers` asked for); with targets, the cost too."""
+    body = await read_json(request, ForwardRequest)
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: forward_result(net, body))
 
 
-@router.post("/forward", response_model=ForwardResult)
-async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
-    """a and z of every layer; with targets, the cost too."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_json(net, body))
+@router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
+async def backward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
+    """The forward body plus delta of every layer (or the `fields` and `layers` asked for), the cost,
+    dC/da of the output and the gradients; changes nothing."""
+    body = await read_json(request, BackwardRequest)
+    return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: backward_result(net, body))
 
 
-@router.post("/backward", response_model=BackwardResult)
-async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
-    """The forward body plus delta of every layer and the gradients; changes nothing."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_json(net, body))
-
-
-@router.post("/step", response_model=StepResult)
-async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
-    """One update; the passes shown are those computed before it."""
+@router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
+async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
+    """One update; the passes shown are those computed before it. The update is stored only if
+    the new weights, and the new network's activations and cost on this batch, are finite
+    (the rule /train applies too); otherwise 422 saying what overflowed and what to try."""
+    body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
-    def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
-        check_trace_size(net, len(x))
-        trace, grads, new = engine.step(net, x, y, body.learning_rate)
-        return new, trace_json(net, trace, grads, network=NetworkPublic.of(network_id, new).model_dump())
+    def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:  # backward's answer plus the new network
+        limits.check_trace_size(net, len(x))
+        check_answer(net, body, PASS_FIELDS, extra=2 * len(x) + 2 * net.parameter_count())
+        trace, grads, new = training.step(net, x, y, body.learning_rate)
+        return new, StepResult.of(net, trace, grads, body, network=NetworkPublic.of(network_id, new))
 
     return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train", response_model=TrainResult)
-async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
-    """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
-    2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
-    parameters x samples x epochs at most 4e9."""
-    x, y = to_array(body.inputs), to_array(body.targets)
-    work = len(x) * body.epochs
-    if work > MAX_TRAIN_SAMPLE_EPOCHS:
-        raise InvalidInput(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
-                         "use fewer epochs per call")
+TRAIN_DOC = (f"Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most "
+             f"{limits.MAX_TRAIN_SAMPLE_EPOCHS:,}, weight updates (epochs x mini-batches) at most "
+             f"{limits.MAX_TRAIN_UPDATES:,} and parameters x samples x epochs at most {limits.MAX_TRAIN_WORK:.0e}. "
+             "Each update follows /step's rule; when one breaks it, training stops and stores the network after "
+             "the last whole epoch (`epochs_done`, `updates`, `stopped` say so). L2 decays lambda/n per update, "
+             "n = all rows (times the batch's rows under batch_reduction sum). `shuffle: false` takes the "
+             "mini-batches in the order given; `test_inputs`/`test_targets` give `test_costs`, never trained on.")
 
-    batch = min(body.batch_size or len(x), len(x))
-    updates = body.epochs * -(-len(x) // batch)
-    if updates > MAX_TRAIN_UPDATES:
-        raise InvalidInput(f"epochs x mini-batches is {updates}; one train call allows {MAX_TRAIN_UPDATES}: "
-                         "use fewer epochs or larger batches per call")
+
+@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest), description=TRAIN_DOC)
+async def train(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
+    body = await read_json(request, TrainRequest)
+    x, y = to_array(body.inputs), to_array(body.targets)
+    if (body.test_inputs is None) != (body.test_targets is None):
+        raise InvalidInput("send test_inputs and test_targets together, or neither")
+    test = (to_array(body.test_inputs), to_array(body.test_targets)) if body.test_inputs is not None else None
+    if test is not None and len(test[0]) != len(test[1]):
+        raise InvalidInput(f"test_inputs has {len(test[0])} rows but test_targets has {len(test[1])}")
+    held_out = len(test[0]) if test is not None else 0
+    limits.check_train_call(len(x), body.epochs, body.batch_size, held_out)
 
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
-        check_trace_size(net, len(x))
-        params = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-        if params * work > MAX_TRAIN_WORK:
-            raise InvalidInput(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
-                             f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
-        result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
+        limits.check_train_work(net, len(x), body.epochs, held_out)
+        result = heavy.compute(training.train, net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed,
+                               body.shuffle, test)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
-                                       stopped=result.stopped)
+                                       stopped=result.stopped, epochs_done=result.epochs_done,
+                                       updates=result.updates, test_costs=result.test_costs)
 
-    return await in_thread(lambda: store.update(network_id, apply))
+    # heavy: a dispatch thread of its own, the computation in a child process (app.api.heavy)
+    return ModelResponse(await heavy.run(lambda: to_json(store.update(network_id, apply))))

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path
 
 from app.nn import engine
+from app.api.body import OffLoopRoute
 from app.api.deps import StoreDep
-from app.api.networks import check_size
+from app import limits
 from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
 from app.nn.engine import InvalidInput
 
-router = APIRouter(tags=["presets"])
+router = APIRouter(tags=["presets"], route_class=OffLoopRoute)
 
 
 @router.get("/api/presets")
@@ -31,19 +32,27 @@ def read_preset(name: Annotated[str, Path(max_length=32)]) -> SavedDocument:
     return SavedDocument.model_validate(PRESETS[name].document())
 
 
+def check_data(net: engine.Net, inputs: list, targets: list, prefix: str) -> None:
+    """The data must fit the network, or nothing is created."""
+    x, y = to_array(inputs), to_array(targets)
+    if len(x) != len(y):
+        raise InvalidInput(f"data has {len(x)} {prefix}inputs rows but {len(y)} {prefix}targets rows")
+    engine.check_batch(net, x, y)
+
+
 @router.post("/api/networks/import", status_code=201, tags=["networks"])
 def import_network(body: SavedDocument, store: StoreDep) -> ImportResult:
     """Create a network from a save file: identical weights, biases, settings, seed and steps."""
     saved = body.network
-    check_size(saved.layer_sizes)
-    net = engine.new_net(saved.layer_sizes, saved.hidden_activation, saved.output_activation, saved.loss,
-                         saved.learning_rate, saved.l2, saved.seed,
+    limits.check_network_size(saved.layer_sizes)
+    net = engine.new_net(**saved.definition(), seed=saved.seed,
                          weights=[to_array(w) for w in saved.weights], biases=[to_array(b) for b in saved.biases])
     net = replace(net, steps=saved.steps)
     if body.data is not None:
-        x, y = to_array(body.data.inputs), to_array(body.data.targets)
-        if len(x) != len(y):
-            raise InvalidInput(f"data has {len(x)} input rows but {len(y)} target rows")
-        engine.check_batch(net, x, y)  # the data must fit the network, or nothing is created
+        check_data(net, body.data.inputs, body.data.targets, "")
+        if (body.data.test_inputs is None) != (body.data.test_targets is None):
+            raise InvalidInput("data needs both test_inputs and test_targets, or neither")
+        if body.data.test_inputs is not None:
+            check_data(net, body.data.test_inputs, body.data.test_targets, "test_")
     return ImportResult(network=NetworkPublic.of(store.create(net), net), data=body.data, settings=body.settings,
                         name=body.name)

@@ -1,17 +1,17 @@
 """Gradient check: backprop's dC/dp against central differences of the cost, per parameter.
 
-    numerical = (C(p + eps) - C(p - eps)) / (2 eps)
+    numerical = (C(p + h) - C(p - h)) / (2 h),  h = max(eps, 1e-9 |p|)
     relative error = |backprop - numerical| / max(|backprop| + |numerical|, TINY)
 
 Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
 layers from its own layer onwards (the activations before it are reused), in numpy's extended
 precision (longdouble: 80-bit on x86-64; no faster BLAS there), so the work grows with
-parameters x parameters x samples: `check_size` bounds it before anything runs.
+parameters x parameters x samples: app.limits.check_gradient_check bounds it before a request runs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,8 +20,7 @@ from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
-MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
-MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one call (about 1 s at most)
+RELATIVE_NUDGE = np.longdouble(1e-9)  # nudge at least this fraction of a huge parameter (see _central)
 
 
 def relative_error(backprop: Array, numerical: Array) -> Array:
@@ -45,47 +44,29 @@ class GradCheck:
         return max(float(e.max()) for e in self.error_weights + self.error_biases)
 
 
-def parameter_count(net: engine.Net) -> int:
-    return sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-
-
-def check_size(net: engine.Net, samples: int) -> None:
-    """A ValueError with the numbers when one check would be too much work."""
-    n = parameter_count(net)
-    if n > MAX_CHECK_PARAMETERS:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: this network has {n} "
-                         f"parameters and one check allows {MAX_CHECK_PARAMETERS}; use a smaller network")
-    if n * samples > MAX_CHECK_PARAMETER_SAMPLES:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: parameters x samples is "
-                         f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
-                         "send fewer samples")
-
-
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a = a_before
-    for k in range(l, net.L + 1):
-        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
-    if net.l2:
-        c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
-    return c
+    rest = replace(net, layer_sizes=net.layer_sizes[l - 1:], weights=net.weights[l - 1:], biases=net.biases[l - 1:])
+    trace = engine.forward(rest, a_before)  # its layer 0 is layer l-1 of net; the activations follow L
+    return engine.combine(net, engine.sample_costs(net, trace, y))  # the network's own reduction and L2
 
 
 def _central(net: engine.Net, l: int, param: Array, a_before: Array, y: Array, eps: float) -> Array:
     """Central differences for every entry of `param` (a weight matrix or bias vector of
-    layer l, belonging to `net`): each entry is nudged in place and restored."""
+    layer l, belonging to `net`): each entry is nudged in place and restored. The nudge is
+    h = max(eps, RELATIVE_NUDGE |p|): beyond |p| = 1e4 a nudge of eps would change C by less
+    than extended precision resolves, and the difference would read 0."""
     grad = np.zeros(param.shape)
-    eps = np.longdouble(eps)
     for idx in np.ndindex(param.shape):
         old = param[idx]
-        param[idx] = old + eps
+        h = max(np.longdouble(eps), RELATIVE_NUDGE * abs(old))
+        param[idx] = old + h
         up = _cost_from(net, l, a_before, y)
-        param[idx] = old - eps
+        param[idx] = old - h
         down = _cost_from(net, l, a_before, y)
         param[idx] = old
-        grad[idx] = (up - down) / (2.0 * eps)
+        grad[idx] = (up - down) / (2.0 * h)
     return grad
 
 
@@ -98,8 +79,7 @@ def gradient_check(net: engine.Net, x: Array, y: Array, epsilon: float = 1e-5) -
     # Nudge copies, never the caller's arrays, in extended precision: the rounding of C
     # (about 1e-16 C / eps in float64) would otherwise swamp gradients below ~1e-8.
     ext = np.longdouble
-    work = engine.Net(net.layer_sizes, [w.astype(ext) for w in net.weights], [b.astype(ext) for b in net.biases],
-                      net.hidden_activation, net.output_activation, net.loss, net.learning_rate, net.l2)
+    work = replace(net, weights=[w.astype(ext) for w in net.weights], biases=[b.astype(ext) for b in net.biases])
     a_ext, y_ext = [a.astype(ext) for a in trace.a], y.astype(ext)
     with np.errstate(over="ignore", invalid="ignore"):
         num_w = [_central(work, l, work.weights[l - 1], a_ext[l - 1], y_ext, epsilon) for l in range(1, net.L + 1)]

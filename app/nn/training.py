@@ -1,161 +1,158 @@
-"""Training: `train` runs gradient descent for many epochs, tight once the inputs are checked.
+"""Updates: one gradient step (`step`, for /step) and many (`train`, for /train), under one rule.
 
-Same arithmetic as engine.forward/backward/apply_gradients, in the same order (so the
-results are bit-for-bit those of repeated steps), minus what a loop need not redo each
-update: input checks, dataclass copies, the cost computed twice. All parameters live in one
-flat buffer (weights then biases) and the gradients in another, so an update is two numpy
-calls and the finiteness check one.
+    w <- w - alpha dC/dw,  dC/dw = (1/b) sum_{i in batch} dC_i/dw + (lambda/n) w
+
+with b the rows of the update's batch and n the training samples of the call (for /step both
+are the batch), so that mini-batch and full-batch training descend the same cost
+C = (1/n) sum_i C_i + lambda/(2n) sum w^2, the one reported. The rule (`settle`): the network
+an update produces is kept only if its weights, and its activations and cost on the update's
+samples, are finite. The passes themselves are the engine's (`propagate`, `backprop`); this
+module adds only the update and the loop around them.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.nn.engine import (ACTIVATIONS, LOSSES, Array, DivergedError, Net, Trace, check_batch, check_params, cost,
-                           output_delta)
-from app.nn.engine import InvalidInput
+from app.nn.engine import (Array, DivergedError, Gradients, InvalidInput, Net, Params, Trace, backprop, backward,
+                           check_batch, check_params, costs, finite, forward, propagate)
 
 
-class FlatParams:
-    """Two parameter buffers (current, candidate) and a gradient buffer, with per-layer views."""
-
-    def __init__(self, net: Net) -> None:
-        shapes = [w.shape for w in net.weights] + [b.shape for b in net.biases]
-        sizes = [int(np.prod(s)) for s in shapes]
-        self.n_weights = sum(sizes[:net.L])
-        self.bufs = [np.empty(sum(sizes)), np.empty(sum(sizes))]
-        self.grad = np.empty(sum(sizes))
-        self.views = [self._split(buf, shapes, sizes) for buf in self.bufs]
-        self.grad_views = self._split(self.grad, shapes, sizes)
-        for view, p in zip(self.views[0], net.weights + net.biases):
-            view[...] = p
-        self.cur = 0
-
-    @staticmethod
-    def _split(buf: Array, shapes: list[tuple[int, ...]], sizes: list[int]) -> list[Array]:
-        out, at = [], 0
-        for shape, size in zip(shapes, sizes):
-            out.append(buf[at:at + size].reshape(shape))
-            at += size
-        return out
-
-    def params(self, L: int) -> tuple[list[Array], list[Array]]:  # noqa: N803 - the lecture's L
-        v = self.views[self.cur]
-        return v[:L], v[L:]
-
-    def update(self, alpha: float) -> None:
-        """params - alpha * grad into the other buffer; DivergedError (nothing changed) if not finite."""
-        new = self.bufs[1 - self.cur]
-        np.multiply(self.grad, alpha, out=self.grad)
-        np.subtract(self.bufs[self.cur], self.grad, out=new)
-        if not np.isfinite(new).all():
-            raise DivergedError("this update would make weights non-finite; lower the learning rate")
-        self.cur = 1 - self.cur
+def params_of(net: Net) -> Params:
+    """A copy of net's weights and biases in one buffer."""
+    p = Params(net.layer_sizes)
+    p.flat[:] = np.concatenate([v.ravel() for v in net.weights + net.biases])
+    return p
 
 
-def forward_into(net: Net, weights: list[Array], biases: list[Array], x: Array) -> Trace:
-    z: list[Array | None] = [None]
-    a: list[Array] = [x]
-    for l in range(1, net.L + 1):
-        zl = a[-1] @ weights[l - 1].T
-        zl += biases[l - 1]
-        # One sum is cheaper than isfinite(); it is inf or NaN whenever an entry is (rarely also
-        # when finite entries overflow it, so the exact check then decides).
-        if not math.isfinite(zl.sum()) and not np.isfinite(zl).all():
-            raise InvalidInput(f"the weighted input z of layer {l} overflows for these inputs; "
-                             "use smaller inputs or weights")
-        z.append(zl)
-        a.append(net.activation(l).f(zl))
-    return Trace(z, a)
+def net_with(p: Params, net: Net, steps: int | None = None) -> Net:
+    """`net`'s settings with the parameters of p (views of its buffer, not copies)."""
+    return replace(net, weights=p.weights, biases=p.biases, steps=net.steps if steps is None else steps)
 
 
-def gradients_into(net: Net, flat: FlatParams, trace: Trace, y: Array) -> None:
-    """Equations 1-4 as engine.backward, written straight into the gradient buffer."""
-    weights, _ = flat.params(net.L)
-    g_w, g_b = flat.grad_views[:net.L], flat.grad_views[net.L:]
-    m = y.shape[0]
-    hidden_df = ACTIVATIONS[net.hidden_activation].df
-    delta = output_delta(net, trace, y)
-    for l in range(net.L, 0, -1):
-        np.matmul(delta.T, trace.a[l - 1], out=g_w[l - 1])
-        g_w[l - 1] /= m
-        if net.l2:
-            g_w[l - 1] += (net.l2 / m) * weights[l - 1]
-        np.add.reduce(delta, axis=0, out=g_b[l - 1])  # np.mean's own steps, minus its Python overhead
-        g_b[l - 1] /= m
-        if l > 1:  # equation 2, moving the error back one layer
-            delta = (delta @ weights[l - 1]) * hidden_df(trace.z[l - 1], trace.a[l - 1])
+def rows(trace: Trace, which: Array | slice) -> Trace:
+    """The pass of some samples, taken from a pass over more."""
+    return Trace([None] + [z[which] for z in trace.z[1:]], [a[which] for a in trace.a])
 
 
-def run(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None, alpha: float,
-        rng: np.random.Generator) -> tuple[list[float], Net, str | None]:
-    """(costs after each epoch, the last good network, why it stopped early or None).
-    Inputs must already have passed engine.check_batch."""
-    flat = FlatParams(net)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
-        return _loop(net, flat, x, y, epochs, batch_size, alpha, rng)
+def descend(params: Params, grads: Params, alpha: float, out: Params) -> None:
+    """out = params - alpha grads; DivergedError if a value is not finite (params, grads kept).
+    Callers silence numpy's overflow warnings."""
+    np.multiply(grads.flat, alpha, out=out.flat)
+    np.subtract(params.flat, out.flat, out=out.flat)
+    if not finite(out.flat):
+        raise DivergedError("a weight or bias overflows float64")
 
 
-def _loop(net: Net, flat: FlatParams, x: Array, y: Array, epochs: int, batch_size: int | None, alpha: float,
-          rng: np.random.Generator) -> tuple[list[float], Net, str | None]:
-    m = x.shape[0]
-    full = batch_size is None or batch_size >= m
-    trace_of = (lambda xb: forward_into(net, *flat.params(net.L), xb))
-    costs: list[float] = []
-    updates, stopped = 0, None
-    trace = trace_of(x)
-    for _ in range(epochs):
-        try:
-            if full:
-                gradients_into(net, flat, trace, y)
-                flat.update(alpha)
-                updates += 1
-            else:
-                order = rng.permutation(m)
-                for start in range(0, m, batch_size):
-                    idx = order[start:start + batch_size]
-                    gradients_into(net, flat, trace_of(x[idx]), y[idx])
-                    flat.update(alpha)
-                    updates += 1
-        except DivergedError as err:
-            stopped = f"stopped after {len(costs)} epochs: {err}"
-            break
-        trace = trace_of(x)  # reused by the next full-batch epoch
-        weights, _ = flat.params(net.L)
-        c = cost(Net(net.layer_sizes, weights, [], l2=net.l2, loss=net.loss), trace, y) if net.l2 else \
-            float(np.add.reduce(LOSSES[net.loss].cost(trace.a[-1], y)) / m)
-        if not np.isfinite(c):
-            stopped = f"stopped after {len(costs)} epochs: the cost became non-finite"
-            break
-        costs.append(c)
-    weights, biases = flat.params(net.L)
-    out = Net(net.layer_sizes, [w.copy() for w in weights], [b.copy() for b in biases], net.hidden_activation,
-              net.output_activation, net.loss, net.learning_rate, net.l2, net.seed, net.steps + updates)
-    return costs, out, stopped
+def settle(net: Net, x: Array, y: Array, n: int | None = None) -> tuple[Trace, float]:
+    """The rule for every update: the network an update produced is kept only if its forward
+    pass and cost on the update's samples x, y are finite. Returns the trace and the cost
+    (training reuses them); DivergedError saying what overflowed otherwise."""
+    trace = propagate(net, x)
+    return trace, costs(net, trace, y, n)[1]
+
+
+def advice(alpha: float) -> str:
+    return f"try a smaller learning_rate (this one is {alpha:g}) or smaller inputs"
+
+
+def step(net: Net, x: Array, y: Array, learning_rate: float | None = None) -> tuple[Trace, Gradients, Net]:
+    """Forward, backward and one update of all parameters, kept under `settle`'s rule:
+    InvalidInput for a bad batch, DivergedError (what overflowed, what to try) otherwise."""
+    alpha = net.learning_rate if learning_rate is None else learning_rate
+    trace = forward(net, x)
+    grads = backward(net, trace, y)
+    new = Params(net.layer_sizes)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            descend(params_of(net), grads.params, alpha, new)
+            settle(net_with(new, net), x, y)
+    except DivergedError as err:
+        raise DivergedError(f"after this update, {err.what}; nothing was changed", advice(alpha)) from None
+    return trace, grads, net_with(new, net, net.steps + 1)
 
 
 @dataclass
 class TrainResult:
-    costs: list[float]
-    net: Net
+    costs: list[float]  # C over all samples after each complete epoch kept
+    net: Net  # the last good network: after `updates` updates
+    updates: int
     stopped: str | None = None  # why training stopped before all epochs, if it did
+    test_costs: list[float] | None = None  # C on the held-out samples after each epoch kept, if given
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.costs)
 
 
 def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = None,
-          learning_rate: float | None = None, seed: int | None = None) -> TrainResult:
-    """Gradient descent for `epochs` passes; costs[e] is the full-batch cost after epoch e.
-
-    Mini-batches (batch_size < m) are drawn in a shuffled order seeded by `seed` (by default
-    the network's seed and step count, so the same call on the same network repeats)."""
+          learning_rate: float | None = None, seed: int | None = None, shuffle: bool = True,
+          test: tuple[Array, Array] | None = None) -> TrainResult:
+    """Gradient descent for `epochs` passes over x (m, n_0), y (m, n_L); costs[e] is the cost
+    over all samples after epoch e. Mini-batches (batch_size < m) are drawn in a shuffled order
+    seeded by `seed` (by default the network's seed and step count, so the same call on the same
+    network repeats), or with shuffle=False as rows 0..b-1, b..2b-1, ... in the order given.
+    test: held-out (inputs, targets); test_costs[e] is the cost on them after epoch e (the
+    network's own formula, with n = their count), never part of a gradient.
+    Only whole epochs are kept: if an update breaks `settle`'s rule (or the epoch's cost over all
+    samples, or on the test samples, leaves float64), training stops and the network from the
+    end of the last complete epoch is returned, with the reason."""
     check_batch(net, x, y)
-    if epochs < 1:
-        raise InvalidInput("epochs must be at least 1")
+    if test is not None:
+        check_batch(net, *test)
+    if epochs < 1 or (batch_size is not None and batch_size < 1):
+        raise InvalidInput("epochs and batch_size must be at least 1")
     check_params(net)  # validated once here: the loop then runs tight
-
     rng = np.random.default_rng([net.seed, net.steps] if seed is None else seed)
     alpha = net.learning_rate if learning_rate is None else learning_rate
-    costs, net, stopped = run(net, x, y, epochs, batch_size, alpha, rng)
-    return TrainResult(costs, net, stopped)
+    m = x.shape[0]
+    batch = m if batch_size is None else min(batch_size, m)
+    good, spare, grads = params_of(net), Params(net.layer_sizes), Params(net.layer_sizes)
+    nets = {id(good): net_with(good, net), id(spare): net_with(spare, net)}
+    kept = params_of(net) if batch < m else good  # the network at the end of the last epoch kept
+    costs_: list[float] = []
+    test_costs: list[float] = []
+    # The cost on the held-out samples of the network after an epoch: read, never descended.
+    held_out = (lambda n: settle(n, *test)[1]) if test is not None else (lambda n: None)
+    stopped = None
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked, not warned about
+        trace, _ = settle(nets[id(good)], x, y)  # the starting network must be finite on the data
+        for _ in range(epochs):
+            try:
+                if batch == m:
+                    backprop(nets[id(good)], trace, y, grads)
+                    descend(good, grads, alpha, spare)
+                    trace, c = settle(nets[id(spare)], x, y)  # reused by the next epoch
+                    tc = held_out(nets[id(spare)])
+                    good, spare = spare, good
+                    kept = good
+                else:
+                    order = rng.permutation(m) if shuffle else np.arange(m)
+                    idx = order[:batch]
+                    part = rows(trace, idx)  # the first batch's pass: rows of the epoch's pass over all
+                    for start in range(batch, m + batch, batch):
+                        nxt = order[start:start + batch]
+                        backprop(nets[id(good)], part, y[idx], grads, m)
+                        descend(good, grads, alpha, spare)
+                        if len(nxt):  # one pass of the new network checks it on its batch and serves the next
+                            both = np.concatenate([idx, nxt])
+                            part = rows(settle(nets[id(spare)], x[both], y[both], m)[0], slice(len(idx), None))
+                        good, spare, idx = spare, good, nxt
+                    trace, c = settle(nets[id(good)], x, y)  # checks the last update on its batch, too
+                    tc = held_out(nets[id(good)])
+                    np.copyto(kept.flat, good.flat)
+            except DivergedError as err:
+                done = len(costs_)
+                stopped = (f"stopped after {done} of {epochs} epochs: in epoch {done + 1}, {err.what}, so the "
+                           f"network {f'after epoch {done}' if done else 'you started with'} is kept; {advice(alpha)}")
+                break
+            costs_.append(c)
+            if tc is not None:
+                test_costs.append(tc)
+    updates = len(costs_) * -(-m // batch)
+    out = Params(net.layer_sizes)
+    np.copyto(out.flat, kept.flat)
+    return TrainResult(costs_, net_with(out, net, net.steps + updates), updates, stopped,
+                       test_costs if test is not None else None)

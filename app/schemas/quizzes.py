@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 from app.teaching.quiz import KINDS, MAX_SEED, Question, Verdict
 from app.schemas.common import Finite, Integral, Strict
 
-KindName = Literal["mse", "cross_entropy", "activations", "output_delta_mse", "output_delta_bce", "hidden_delta",
-                   "weight_gradient", "weight_update"]
+KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]  # the kinds' own table
 Value = float | list[float]
 Ref = dict[str, int]
 REF_DOC = "{layer, neuron} or {layer, from, to} (an edge; layer = the layer it feeds), layers 0..L with 0 = input"
@@ -59,6 +58,10 @@ class QuizQuestion(BaseModel):
     answer_length: int | None = Field(description="how many numbers the answer has; null: a single number")
     network: QuizNetwork | None = Field(None, description="the network the question is about, to draw")
     data: dict[str, list[float] | list[list[float]]]
+    choices: list[str] | None = Field(None, description="answers in words: the numbered choices (from 1); the "
+                                                        "answer gives one choice number per blank, in order")
+    outline: list[str] | None = Field(None, description="with choices: the text one line per step, '[blank n]' "
+                                                        "where a step is missing")
     given: list[GivenOut]
     target: list[Ref] = Field(description="where the answer sits in the drawing: " + REF_DOC)
     tolerance: ToleranceOut
@@ -67,7 +70,8 @@ class QuizQuestion(BaseModel):
     def of(cls, q: Question) -> "QuizQuestion":
         return cls(id=q.id, kind=q.kind, title=KINDS[q.kind].title, prompt=q.prompt, asks=q.asks,
                    answer_length=len(q.expected) if isinstance(q.expected, list) else None,
-                   network=QuizNetwork(**q.network) if q.network else None, data=q.data,
+                   network=QuizNetwork(**q.network) if q.network else None, data=q.data, choices=q.choices,
+                   outline=q.outline,
                    given=[GivenOut(symbol=g.symbol, value=g.value, ref=g.ref) for g in q.given],
                    target=q.target, tolerance=ToleranceOut(absolute=q.tolerance.absolute,
                                                            relative=q.tolerance.relative))
@@ -95,10 +99,11 @@ class AnswerResult(BaseModel):
     tolerance: ToleranceOut
     solution: list[StepOut]
     slip: str | None = Field(None, description="when a wrong answer matches a common slip, what went wrong")
+    marks: list[bool] | None = Field(None, description="questions answered by choices: each blank right or not")
 
     @classmethod
     def of(cls, v: Verdict) -> "AnswerResult":
-        return cls(correct=v.correct, expected=v.expected, slip=v.slip,
+        return cls(correct=v.correct, expected=v.expected, slip=v.slip, marks=v.marks,
                    tolerance=ToleranceOut(absolute=v.tolerance.absolute, relative=v.tolerance.relative),
                    solution=[StepOut(symbol=s.symbol, formula=s.formula, numbers=s.numbers, value=s.value,
                                      uses=s.uses, note=s.note) for s in v.solution])

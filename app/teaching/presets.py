@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.nn.engine import init_params, sigmoid
+from app.nn import datasets, engine
 
 FORMAT = "backprop-lab/1"
-XOR = {"inputs": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "targets": [[0.0], [1.0], [1.0], [0.0]]}
+XOR = datasets.logic_lists("xor")
 XOR_SEED, XOR_LEARNING_RATE = 13, 2.0  # reaches cost < 0.01 within 700 full-batch epochs
 
 
@@ -29,10 +29,13 @@ class Preset:
     loss: str = "mse"
     seed: int = 0
     settings: dict | None = None
+    hidden_activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
 
     def document(self) -> dict:
         """The preset as a save file."""
-        network = {"layer_sizes": self.layer_sizes, "hidden_activation": "sigmoid", "output_activation": "sigmoid",
+        network = {"layer_sizes": self.layer_sizes, "hidden_activation": self.hidden_activation,
+                   "output_activation": self.output_activation,
                    "loss": self.loss, "learning_rate": self.learning_rate, "l2": 0.0, "seed": self.seed,
                    "weights": self.weights, "biases": self.biases, "steps": 0}
         return {"format": FORMAT, "name": self.name, "title": self.title, "description": self.description,
@@ -44,7 +47,7 @@ def _lecture() -> Preset:
     x = np.array([0.35, 0.9])  # cell size and nucleus irregularity, scaled to [0, 1]
     w2, b2 = np.array([[0.2, -0.4], [0.7, 0.1]]), np.array([0.1, -0.3])
     w3 = np.array([[-0.6, 0.4]])
-    a2 = sigmoid(w2 @ x + b2)
+    a2 = engine.forward(engine.Net([2, 2], [w2], [b2]), x[None, :]).a[1][0]
     b3 = -0.241 - float(w3[0] @ a2)  # the one free number, chosen to give the lecture's z^(3)
     return Preset(
         "lecture", "The lecture's worked example: is it a cancer cell?",
@@ -57,7 +60,7 @@ def _lecture() -> Preset:
 
 
 def _xor() -> Preset:
-    weights, biases = init_params([2, 2, 1], "sigmoid", XOR_SEED)
+    weights, biases = engine.init_params([2, 2, 1], "sigmoid", XOR_SEED)
     return Preset(
         "xor", "XOR, learned by backprop (2-2-1 sigmoid)",
         f"Initial weights from seed {XOR_SEED}, learning rate {XOR_LEARNING_RATE}, full batch: training drives "
@@ -86,4 +89,51 @@ def _two_outputs() -> Preset:
         {"inputs": [[1.0, 0.0]], "targets": [[1.0, 0.0]]}, learning_rate=0.5)
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs())}
+# Few noisy points, a wide network: 20 training samples of two overlapping blobs, 20 held out.
+OVERFIT_DATA = {"name": "gaussian", "samples": 40, "noise": 0.8, "seed": 1, "test_share": 0.5}
+OVERFIT_SIZES, OVERFIT_SEED, OVERFIT_LEARNING_RATE = [2, 24, 24, 1], 2, 0.3
+
+
+def _overfitting() -> Preset:
+    d = OVERFIT_DATA
+    points, y = datasets.make(d["name"], d["samples"], d["noise"], d["seed"])
+    train, test = datasets.split(len(points), d["test_share"], d["seed"])
+    weights, biases = engine.init_params(OVERFIT_SIZES, "tanh", OVERFIT_SEED)
+    return Preset(
+        "overfitting", "Overfitting: few noisy points, a wide network (2-24-24-1 tanh)",
+        "20 training points of two overlapping blobs, 20 more held out for testing. Train for 3000 epochs: the "
+        "training cost keeps falling (0.044 after 50 epochs, 0.015 after 3000) while the test cost, lowest "
+        "(0.062) in the first 50 epochs, climbs to 0.12: the network learns the noise of its 20 points.",
+        OVERFIT_SIZES, [w.tolist() for w in weights], [b.tolist() for b in biases],
+        {"inputs": points[train].tolist(), "targets": y[train].tolist(),
+         "test_inputs": points[test].tolist(), "test_targets": y[test].tolist()},
+        learning_rate=OVERFIT_LEARNING_RATE, seed=OVERFIT_SEED, hidden_activation="tanh",
+        settings={"sample": 0, "dataset": d["name"], "samples": d["samples"], "noise": d["noise"], "seed": d["seed"],
+                  "testShare": d["test_share"]})
+
+
+def _linear_regression() -> Preset:
+    return Preset(
+        "linear-regression", "Linear regression: one neuron, linear output, squared error",
+        "h(x) = w x + b is a single neuron with a linear output (g(z) = z, so g'(z) = 1). With squared error, "
+        "averaged over the m samples (the 1/2m convention), the inspector shows exactly the partial derivatives "
+        "of linear regression: delta = a - y, dC/dw = (a - y) x and dC/db = a - y.",
+        [1, 1], [[[0.5]]], [[0.0]],
+        {"inputs": [[0.5], [1.0], [1.5], [2.0], [2.5]], "targets": [[1.1], [1.9], [3.2], [3.9], [5.1]]},
+        learning_rate=0.1, output_activation="linear")
+
+
+def _logistic_regression() -> Preset:
+    return Preset(
+        "logistic-regression", "Logistic regression: one neuron, sigmoid output, cross-entropy",
+        "h(x) = σ(w x + b): hours studied against passed (1) or not (0). With the cost -y ln h - (1 - y) ln(1 - h), "
+        "σ'(z) cancels, so the inspector shows exactly logistic regression's partial derivatives: delta = a - y, "
+        "dC/dw = (a - y) x and dC/db = a - y.",
+        [1, 1], [[[0.5]]], [[-1.0]],
+        {"inputs": [[0.5], [1.0], [1.5], [2.0], [2.5], [3.0], [3.5], [4.0]],
+         "targets": [[0.0], [0.0], [0.0], [1.0], [0.0], [1.0], [1.0], [1.0]]},
+        learning_rate=0.5, loss="bce")
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (_lecture(), _xor(), _xor_by_hand(), _two_outputs(), _overfitting(),
+                                                  _linear_regression(), _logistic_regression())}

@@ -59,6 +59,9 @@ class Question:
     target: list[Ref] = field(default_factory=list)  # where the answer sits in the drawing
     slips: list[tuple[Value, str]] = field(default_factory=list)  # common wrong answers
     tolerance: Tolerance = field(default_factory=Tolerance)
+    choices: list[str] | None = None  # answers in words: each entry of the answer is a choice number (1-based)
+    outline: list[str] | None = None  # the text with its blanks, one line per step ("[blank n]" marks one)
+    mark: Callable[[Value], tuple[list[bool], str]] | None = None  # entry by entry: right or not, and why
 
     @property
     def id(self) -> str:
@@ -72,10 +75,7 @@ class Verdict:
     tolerance: Tolerance
     solution: list[Step]
     slip: str | None = None
-
-
-def sigmoid(z: Array | float) -> Array | float:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+    marks: list[bool] | None = None  # entry by entry, where the question marks so (choices)
 
 
 def f(x: float) -> str:

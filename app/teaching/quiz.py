@@ -52,8 +52,11 @@ def check(q: Question, value: Value | None) -> Verdict:
             need = f"a list of {want} numbers" if want is not None else "a single number"
             raise InvalidInput(f"this question's answer is {need}")
     correct = value is not None and close(value, expected, q.tolerance)
-    slip = None
-    if value is not None and not correct:
+    slip, marks = None, None
+    if value is not None and q.mark is not None:
+        marks, slip = q.mark(value)
+        slip = None if correct else slip
+    elif value is not None and not correct:
         slip = next((msg for v, msg in q.slips if close(value, v, q.tolerance)), None)
-    return Verdict(correct, expected, q.tolerance, q.solution, slip)
+    return Verdict(correct, expected, q.tolerance, q.solution, slip, marks)
 

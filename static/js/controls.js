@@ -2,18 +2,17 @@
 // learning rate, L2. It validates and explains; main.js turns its intents into API calls.
 
 import { comboProblem, parseCSV } from "./data.js";
-import { fmt } from "./format.js";
+import { h } from "./dom.js";
+import { fmt, inputName } from "./format.js";
 
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_HIDDEN_NEURONS = 32;
 const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
-const LOSS_NAMES = { mse: "squared error", bce: "binary cross-entropy", cross_entropy: "cross-entropy" };
+const LOSS_NAMES = { mse: "squared error", sse: "squared error without ½", bce: "binary cross-entropy",
+  cross_entropy: "cross-entropy" };
 
 function button(text, label, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
+  const b = h("button", { type: "button", "aria-label": label }, text);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -25,7 +24,8 @@ export function createControls(form, state, handlers) {
     noise: $("noise"), csv: $("csv"), csvTargets: $("csv-targets"), sample: $("sample"), mode: $("mode"),
     batchLabel: $("batch-size-label"), batchSize: $("batch-size"), layers: $("layers-editor"),
     hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
-    lr: $("learning-rate"), l2: $("l2"),
+    lr: $("learning-rate"), l2: $("l2"), testShare: $("test-share"), features: $("features"),
+    shuffleLabel: $("shuffle-label"), shuffle: $("shuffle"), reduction: $("batch-reduction"), l2Biases: $("l2-biases"),
   };
   let infos = [];
   let hiddenSizes = [];
@@ -56,14 +56,12 @@ export function createControls(form, state, handlers) {
   function renderLayers() {
     const sizes = state.network ? state.network.layer_sizes : [];
     f.layers.replaceChildren();
-    const line = (text) => { const p = document.createElement("p"); p.className = "layer-line"; p.textContent = text; f.layers.appendChild(p); return p; };
+    const line = (text) => h("p", "layer-line", text, f.layers);
     if (!sizes.length) return;
     line(`Layer 1 (input): ${sizes[0]} neuron${sizes[0] > 1 ? "s" : ""}, one per input column`);
     hiddenSizes.forEach((n, i) => {
       const p = line(`Layer ${i + 2} (hidden)`);
-      const count = document.createElement("span");
-      count.className = "count";
-      count.textContent = `${n} neuron${n > 1 ? "s" : ""}`;
+      const count = h("span", "count", `${n} neuron${n > 1 ? "s" : ""}`);
       const change = (delta) => () => {
         const next = hiddenSizes[i] + delta;
         if (next < 1 || next > MAX_HIDDEN_NEURONS) {
@@ -97,12 +95,32 @@ export function createControls(form, state, handlers) {
     if (!data) return;
     const limit = Math.min(data.inputs.length, 2000);
     for (let i = 0; i < limit; i += 1) {
-      const opt = document.createElement("option");
-      opt.value = String(i);
-      opt.textContent = `#${i + 1}: x = (${data.inputs[i].map((v) => fmt(v, 3)).join(", ")}), y = (${data.targets[i].map((v) => fmt(v, 3)).join(", ")})`;
-      f.sample.appendChild(opt);
+      h("option", { value: i }, `#${i + 1}: x = (${data.inputs[i].map((v) => fmt(v, 3)).join(", ")}), `
+        + `y = (${data.targets[i].map((v) => fmt(v, 3)).join(", ")})`, f.sample);
     }
     f.sample.value = String(Math.min(state.config.sample, limit - 1));
+  }
+
+  /** One checkbox per feature input the data set offers (2-D built-in sets), in the API's order. */
+  function renderFeatures(info) {
+    const offered = info && state.config.dataset !== "custom" ? info.features : [];
+    f.features.hidden = offered.length === 0;
+    f.features.querySelectorAll("label").forEach((n) => n.remove());
+    for (const { name } of offered) {
+      const box = h("input", { type: "checkbox", value: name, "data-feature": name });
+      box.checked = state.config.features.includes(name);
+      box.addEventListener("change", () => {
+        const chosen = [...f.features.querySelectorAll("input:checked")].map((b) => b.value);
+        if (chosen.length === 0) {
+          box.checked = true;
+          handlers.message("Keep at least one feature input: the network needs an input neuron.");
+          return;
+        }
+        handlers.onDataset({ features: chosen });
+      });
+      const l = h("label", "check", "", f.features);
+      l.append(box, document.createTextNode(` ${inputName([name], 0)}`));
+    }
   }
 
   function readNumber(input, { min, max, exclusiveMin = false, name }) {
@@ -134,11 +152,14 @@ export function createControls(form, state, handlers) {
       handlers.message(`Your data: ${err.message}`);
     }
   });
+  f.testShare.addEventListener("change", () => handlers.onDataset({ testShare: Number(f.testShare.value) }));
   f.sample.addEventListener("change", () => handlers.onSample(Number(f.sample.value)));
   f.mode.addEventListener("change", () => {
     f.batchLabel.hidden = f.mode.value !== "mini";
+    f.shuffleLabel.hidden = f.mode.value === "full";
     handlers.onMode({ mode: f.mode.value });
   });
+  f.shuffle.addEventListener("change", () => handlers.onMode({ shuffle: f.shuffle.checked }));
   f.batchSize.addEventListener("change", () => {
     const n = readNumber(f.batchSize, { min: 1, max: 10000, name: "The mini-batch size n" });
     if (n !== null) handlers.onMode({ batchSize: Math.round(n) });
@@ -150,27 +171,22 @@ export function createControls(form, state, handlers) {
     const v = readNumber(f.lr, { min: 0, max: 1000, exclusiveMin: true, name: "The learning rate α" });
     if (v !== null) handlers.onHyper({ learning_rate: v });
   });
+  f.reduction.addEventListener("change", () => handlers.onHyper({ batch_reduction: f.reduction.value }));
+  f.l2Biases.addEventListener("change", () => handlers.onHyper({ l2_biases: f.l2Biases.checked }));
   f.l2.addEventListener("change", () => {
     const v = readNumber(f.l2, { min: 0, max: 1000, name: "L2 λ" });
     if (v !== null) handlers.onHyper({ l2: v });
   });
   form.addEventListener("submit", (ev) => ev.preventDefault());
 
-  return {
+  const api = {
     setDatasets(list) {
       infos = list;
       f.dataset.replaceChildren();
       for (const info of list) {
-        const opt = document.createElement("option");
-        opt.value = info.name;
-        opt.textContent = info.name;
-        f.dataset.appendChild(opt);
+        h("option", { value: info.name }, info.name, f.dataset);
       }
-      const custom = document.createElement("option");
-      custom.value = "custom";
-      custom.textContent = "your data (CSV)";
-      custom.disabled = true;
-      f.dataset.appendChild(custom);
+      h("option", { value: "custom", disabled: "" }, "your data (CSV)", f.dataset);
     },
     /** Sync every field with the state (after load, a new network or new data). */
     render() {
@@ -185,7 +201,11 @@ export function createControls(form, state, handlers) {
       f.noise.value = String(config.noise);
       f.mode.value = config.mode;
       f.batchLabel.hidden = config.mode !== "mini";
+      f.shuffleLabel.hidden = config.mode === "full";
+      f.shuffle.checked = config.shuffle !== false;
       f.batchSize.value = String(config.batchSize);
+      f.testShare.value = String(config.testShare || 0);
+      renderFeatures(info);
       if (config.csv !== undefined && !f.csv.value) f.csv.value = config.csv;
       if (network) {
         hiddenSizes = network.layer_sizes.slice(1, -1);
@@ -194,6 +214,8 @@ export function createControls(form, state, handlers) {
         f.loss.value = network.loss;
         f.lr.value = String(network.learning_rate);
         f.l2.value = String(network.l2);
+        f.reduction.value = network.batch_reduction;
+        f.l2Biases.checked = network.l2_biases;
       }
       guardCombos(null);
       renderLayers();
@@ -202,4 +224,9 @@ export function createControls(form, state, handlers) {
     architecture,
     reset() { hiddenSizes = []; f.layers.replaceChildren(); },
   };
+
+  state.on("network", () => api.render());
+  state.on("data", () => api.render());
+  state.on("sample", () => { f.sample.value = String(state.config.sample); });
+  return api;
 }

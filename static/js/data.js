@@ -35,6 +35,13 @@ export function parseCSV(text, nTargets) {
   };
 }
 
+/** The sample a page opens on: the first whose inputs are all non-zero, so that every
+ * input weight's gradient δ·x can be non-zero in the first derivation a student opens. */
+export function informativeSample(inputs) {
+  const i = inputs.findIndex((x) => x.every((v) => v !== 0));
+  return i >= 0 ? i : 0;
+}
+
 /** Which sample rows a Forward/Backward/Step uses, and where the shown sample sits in them. */
 export function batchFor(m, { mode, batchSize, sample }) {
   const s = Math.min(Math.max(0, sample), m - 1);
@@ -52,6 +59,18 @@ export function trainBatchSize(m, { mode, batchSize }) {
   if (mode === "mini") return Math.max(1, Math.min(batchSize, m));
   return undefined;
 }
+
+/** The (x1, x2) of each training sample for drawing: the data set's points, or 2-D inputs themselves. */
+export function drawnPoints(data) {
+  if (data.points && data.points.length) return data.points;
+  return data.inputs.length && data.inputs[0].length === 2 ? data.inputs : null;
+}
+
+/** The data holds held-out test samples. */
+export const hasTest = (data) => Boolean(data.test_inputs && data.test_inputs.length);
+
+/** The input columns are the plain x1, x2 (no feature inputs). */
+export const plainFeatures = (names) => !names || names.join(",") === "x1,x2";
 
 /** Which output activations and losses go together, and why not, in plain words. */
 export function comboProblem(outputActivation, loss, nOutputs) {

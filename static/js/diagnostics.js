@@ -1,18 +1,10 @@
 // Gradient check, g'(z) on every neuron, and the vanishing-gradient warning: three toolbar
-// controls and the notes under the drawing. Numbers are the API's; the detection rules are
-// pure functions in inspector-math.js.
+// controls and the notes under the drawing. Numbers and the vanishing-gradient rule are the
+// API's (/explain, fetched with each Backward and Step); the texts are in inspector-math.js.
 
 import { agreement, vanishing } from "./inspector-math.js";
 import { fmt } from "./format.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
+import { h, svgEl } from "./dom.js";
 
 export function createDiagnostics(toolbar, after, state, { view, svg, inspector, batch, api, run }) {
   const checkBtn = h("button", "", "Gradient check");
@@ -47,12 +39,14 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
   let shownCheck = null;   // the result the edges are coloured by (redrawn after a re-layout)
   let shownRows = "";      // ... and the batch it was computed for
   function clearColours() {
+    state.emit("gradcheck", null);   // the legend drops its key
     for (const n of svg.querySelectorAll(".gc-ok, .gc-warn, .gc-bad")) n.classList.remove("gc-ok", "gc-warn", "gc-bad");
     for (const n of svg.querySelectorAll("[data-rel-error]")) delete n.dataset.relError;
   }
 
   function colour(result) {
     clearColours();
+    state.emit("gradcheck", result);
     for (const g of svg.querySelectorAll(".edge")) {
       const e = result.relative_error.weights[g.dataset.layer - 1][g.dataset.to][g.dataset.from];
       g.classList.add(`gc-${agreement(e)}`);
@@ -100,16 +94,13 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
     gNote.hidden = !gBox.checked;
     if (!gBox.checked) return;
     if (!pass || !layout) { gNote.textContent = "Press Forward: g′(z) needs the weighted inputs z."; return; }
-    const group = document.createElementNS(SVG, "g");
-    group.setAttribute("class", "gprime-layer");
+    const group = svgEl("g", { class: "gprime-layer" });
     pass.result.layers.forEach((layer, l) => {
       if (!layer.g_prime) return;
       layer.g_prime[pass.shown].forEach((v, j) => {
         const p = layout.neurons[l][j];
-        const t = document.createElementNS(SVG, "text");
-        t.setAttribute("x", String(p.x + layout.r * 0.75));   // upper right: clear of the value below
-        t.setAttribute("y", String(p.y - layout.r * 0.8));
-        t.setAttribute("class", `gprime${v < 0.01 ? " low" : ""}`);
+        // upper right: clear of the value below
+        const t = svgEl("text", { x: p.x + layout.r * 0.75, y: p.y - layout.r * 0.8, class: `gprime${v < 0.01 ? " low" : ""}` });
         t.dataset.layer = String(l);
         t.dataset.neuron = String(j);
         t.dataset.value = String(v);
@@ -127,10 +118,10 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
   // --- Vanishing gradients --------------------------------------------------------------
   function checkVanishing() {
     const pass = state.pass;
-    const found = pass && pass.kind !== "forward" ? vanishing(pass.result.layers, used().hidden_activation) : null;
+    const found = pass && pass.explain ? vanishing(pass.explain.vanishing, used().hidden_activation) : null;
     warning.hidden = !found;
     if (!found) { warning.textContent = ""; return; }
-    const times = found.ratio > 0 ? `${fmt(1 / found.ratio, 2)} times` : "infinitely";
+    const times = found.ratio > 0 ? `${fmt(found.times, 2)} times` : "infinitely";
     warning.textContent = `⚠ Vanishing gradients: the deltas of layer ${found.layer + 1} are ${times} smaller than at the output `
       + `(mean |δ| ${fmt(found.mean)} vs ${fmt(found.output)}): ${found.reason}.`;
     warning.dataset.layer = String(found.layer);

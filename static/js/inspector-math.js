@@ -3,7 +3,9 @@
 // A derivation is a list of sections {title, lines}; a line is {items, words?, note?}; items
 // are the tokens of tokens.js.
 // ctx = {net: the network the pass used, pass: {kind, result, batch, shown}, after: the
-// network after a Step or null, check: a /gradient-check result or null}.
+// network after a Step or null, check: a /gradient-check result or null, explain: the
+// /explain answer for the selection (after Backward or Step)}. Every number shown is the API's:
+// this module picks and typesets them, it computes none.
 
 import { weightSym } from "./format.js";
 import { C, d, neuronSym, num, op, partial, sum, text, weightTok } from "./tokens.js";
@@ -25,15 +27,14 @@ export const WORDS = [
 ];
 
 const field = (pass, f, l) => pass.result.layers[l][f];
+// The network's conventions (docs/conventions.md): sse has no ½, so ∂C/∂a = 2(a − y); a sum
+// reduction adds the batch's terms instead of averaging them; l2_biases regularises b too.
+const twice = (net) => net.loss === "sse";
+const summed = (net) => net.batch_reduction === "sum";
+/** [2, ·] before (a − y) for sse, nothing for mse. */
+const factorTwo = (net) => (twice(net) ? [num(2), op("·")] : []);
 const outputShortcut = (net) => (net.loss === "bce" && net.output_activation === "sigmoid")
   || (net.loss === "cross_entropy" && net.output_activation === "softmax");
-
-/** g_j = dC_i/da_j^(L) for one sample (before the 1/m). */
-export function costGradA(loss, a, y) {
-  if (loss === "mse") return a - y;
-  if (loss === "bce") return (a - y) / (a * (1 - a));
-  return -y / a;
-}
 
 export function neuronDerivation(ctx, l, j) {
   const { net, pass } = ctx;
@@ -90,9 +91,11 @@ function deltaLine(ctx, l, j, delta, gp) {
         words: "equation 1 for cross-entropy: the derivative of the loss and of the output activation cancel to a − y" };
     }
     if (net.output_activation === "softmax") return softmaxDeltaLines(ctx, l, j, delta);
-    return { items: [...lhs, { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
-      op("="), num(delta, true)], words: "equation 1: how wrong the output is, times how fast it moves with z",
-    note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" };
+    return { items: [...lhs, ...factorTwo(net), { t: "paren", items: diff }, op("·"), ...gOf(l, j, gp),
+      op("="), num(delta, true)], words: twice(net)
+      ? "equation 1 for squared error without ½ (sse): ∂C/∂a = 2(a − y), times how fast the output moves with z"
+      : "equation 1: how wrong the output is, times how fast it moves with z",
+    note: `the slide's y − a has the opposite sign: ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` };
   }
   const next = field(pass, "delta", l + 1)[s];
   const terms = next.map((dk, k) => [weightTok(l + 1, k, j, net.weights[l][k][j]), op("·"), neuronSym("δ", l + 1, k, dk)]);
@@ -106,38 +109,40 @@ function deltaLine(ctx, l, j, delta, gp) {
 function softmaxDeltaLines(ctx, l, j, delta) {
   const { net, pass } = ctx;
   const [a, y] = [field(pass, "a", l)[pass.shown], pass.batch.targets[pass.shown]];
-  const g = a.map((ak, k) => costGradA(net.loss, ak, y[k]));
-  const dot = g.reduce((acc, gk, k) => acc + gk * a[k], 0);
+  const g = pass.result.cost_grad[pass.shown];   // dC_i/da_k of the output layer, the API's
+  const dot = ctx.explain.softmax_dot;           // sum_k g_k a_k, the API's
   const gSym = (k, value) => ({ ...neuronSym("g", l, k, value), sup: "" });
   const sumK = { t: "group", items: [text("∑ₖ"), { t: "sym", base: "g", sub: "k", sup: "" },
     { t: "sym", base: "a", sub: "k", sup: String(l + 1) }] };
   const terms = a.map((ak, k) => [gSym(k, g[k]), op("·"), neuronSym("a", l, k, ak)]);
   return [
-    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), neuronSym("a", l, j, a[j]), op("−"),
-      neuronSym("y", l, j, y[j]), op("="), num(g[j])], words: "how the cost depends on this output's activation",
-    note: "the slide's y − a has the opposite sign: ∂C/∂a = a − y" },
+    { items: [gSym(j), op("="), partial(C, neuronSym("a", l, j)), op("="), ...factorTwo(net),
+      { t: "paren", items: [neuronSym("a", l, j, a[j]), op("−"), neuronSym("y", l, j, y[j])] }, op("="), num(g[j])],
+    words: "how the cost depends on this output's activation",
+    note: `the slide's y − a has the opposite sign: ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` },
     { items: [sumK, op("="), ...sum(terms), { t: "br" }, op("="), num(dot)],
       words: `every output's g weighted by its activation, over the ${a.length} outputs` },
     { items: [neuronSym("δ", l, j), op("="), neuronSym("a", l, j, a[j]), op("·"),
       { t: "paren", items: [gSym(j, g[j]), op("−"), sumK, { t: "val", value: dot }] }, op("="), num(delta, true)],
-    words: "softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = a − y" },
+    words: `softmax couples the outputs: δⱼ = aⱼ (gⱼ − ∑ₖ gₖ aₖ) with g = ∂C/∂a = ${twice(net) ? "2(a − y)" : "a − y"}` },
   ];
 }
 
 /** Equation 3 or 4 over the batch, L2, the update, the gradient check. from = null: bias. */
 function paramSections(ctx, { layer: l, to: j, from: k }) {
-  const { net, pass, after, check } = ctx;
+  const { net, pass, check } = ctx;
+  const par = ctx.explain.parameter;   // the API's terms, their reduction, L2 term and update
   const isBias = k === null;
   const m = pass.batch.rows.length;
   const deltas = field(pass, "delta", l).map((r) => r[j]);
   const prev = field(pass, "a", l - 1).map((r) => r[k]);
-  const p = isBias ? net.biases[l - 1][j] : net.weights[l - 1][j][k];
-  const grad = isBias ? pass.result.gradients.biases[l - 1][j] : pass.result.gradients.weights[l - 1][j][k];
+  const p = par.update.old;
+  const grad = par.gradient;
   const pTok = isBias ? neuronSym("b", l, j) : weightTok(l, j, k);
   const dPar = d({ ...C, base: "∂C" }, { ...pTok, base: "∂" + pTok.base });
   const term = (i) => (isBias ? [neuronSym("δ", l, j, deltas[i])]
     : [neuronSym("δ", l, j, deltas[i]), op("·"), neuronSym("a", l - 1, k, prev[i])]);
-  const value = (i) => (isBias ? deltas[i] : deltas[i] * prev[i]);
+  const value = (i) => par.terms[i];
   const s = pass.shown;
   const lines = [{ items: [dPar, op("="), ...term(s), op("="), num(value(s))],
     words: isBias ? "equation 3: ∂z/∂b = 1, so the bias's gradient is the neuron's δ"
@@ -145,34 +150,41 @@ function paramSections(ctx, { layer: l, to: j, from: k }) {
   const sampleNo = `(sample #${pass.batch.rows[s] + 1})`;
   const sections = [{ title: isBias ? `Bias gradient ${sampleNo}` : `Gradient ${sampleNo}`, lines }];
   const batchLines = [];
-  const l2 = !isBias && net.l2 > 0;
+  const l2 = par.regularised;
+  const reduce = summed(net) ? "sum" : "mean";
   if (m > 1) {
     const rows = pass.batch.rows.map((r, i) => ({ items: [text(`#${r + 1}`), ...term(i), op("="), num(value(i))], perSample: i }));
     batchLines.push(...(rows.length > 12 ? [...rows.slice(0, 11), { items: [text(`… ${rows.length - 11} more`)] }] : rows));
-    const mean = pass.batch.rows.reduce((acc, _, i) => acc + value(i), 0) / m;
+    const total = par.reduced;
     const terms = pass.batch.rows.map((_, i) => [num(value(i))]);
-    const sumItems = m <= 6 ? [text(`1/${m}`), op("·"), { t: "paren", items: sum(terms) }] : [text(`1/${m} · (the ${m} terms)`)];
-    batchLines.push({ items: [text("mean"), op("="), ...sumItems, { t: "br" }, op("="), num(mean)],
-      words: `the average over the m = ${m} samples of the batch`, mean: true });
+    const scale = summed(net) ? [] : [text(`1/${m}`), op("·")];
+    const sumItems = m <= 6 ? [...scale, { t: "paren", items: sum(terms) }] : [text(`${summed(net) ? "" : `1/${m} · `}(the ${m} terms)`)];
+    batchLines.push({ items: [text(reduce), op("="), ...sumItems, { t: "br" }, op("="), num(total)],
+      words: summed(net) ? `the sum over the m = ${m} samples of the batch (batch_reduction sum: no 1/m)`
+        : `the average over the m = ${m} samples of the batch`, mean: true });
   }
   if (l2) {
-    batchLines.push({ items: [text("L2 term"), { t: "sym", base: "λ", sub: "", sup: "", value: net.l2 }, op("/"),
-      { t: "sym", base: "m", sub: "", sup: "", value: m }, op("·"), { ...pTok, value: p }, op("="), num(net.l2 / m * p)],
-    words: "the regularisation term, added separately (biases are not regularised)", l2: true });
+    // The decay of docs/conventions.md with n = m (a pass's batch is its whole data): mean λ/m · p, sum λ · p.
+    const lam = { t: "sym", base: "λ", sub: "", sup: "", value: net.l2 };
+    const coef = summed(net) ? [lam] : [lam, op("/"), { t: "sym", base: "m", sub: "", sup: "", value: m }];
+    batchLines.push({ items: [text("L2 term"), ...coef, op("·"), { ...pTok, value: p }, op("="), num(par.l2_term)],
+    words: `the regularisation term, added separately (${net.l2_biases ? "l2_biases: the biases are regularised too"
+      : "biases are not regularised"})`, l2: true });
   }
-  const total = [dPar, op("="), ...(m > 1 ? [text("mean")] : term(s)), ...(l2 ? [op("+"), text("(λ/m) w")] : []),
+  const decay = summed(net) ? `λ ${isBias ? "b" : "w"}` : `(λ/m) ${isBias ? "b" : "w"}`;
+  const total = [dPar, op("="), ...(m > 1 ? [text(reduce)] : term(s)), ...(l2 ? [op("+"), text(decay)] : []),
     op("="), num(grad, true)];
   batchLines.push({ items: total, words: m > 1 ? "what backprop returns for the batch" : "what backprop returns", total: true });
   sections.push({ title: m > 1 ? `Over the batch (m = ${m})` : "With everything", lines: batchLines });
+  const stepWords = `(the batch's ${reduce}${l2 ? ` plus the L2 decay ${decay}` : ""}${twice(net) ? ", sse: no ½" : ""})`;
   const alpha = { t: "sym", base: "α", sub: "", sup: "", value: net.learning_rate };
   const upd = [{ ...pTok, value: p }, op("−"), alpha, op("·"), { ...dPar, value: undefined }, { t: "val", value: grad }, op("=")];
-  if (pass.kind === "step" && after) {
-    const nw = isBias ? after.biases[l - 1][j] : after.weights[l - 1][j][k];
-    sections.push({ title: "The update (this Step)",
-      lines: [{ items: [...upd, num(nw, true)], words: "a small step against the gradient", update: true }] });
+  if (pass.kind === "step") {
+    sections.push({ title: "The update (this Step)", lines: [{ items: [...upd, num(par.update.new, true)],
+      words: `a small step against the gradient ${stepWords}`, update: true }] });
   } else {
     sections.push({ title: "The update", lines: [{ items: [...upd, text("(press Step)")],
-      words: "a small step against the gradient; Step computes the new value" }] });
+      words: `a small step against the gradient ${stepWords}; Step computes the new value` }] });
   }
   if (check) {
     const g = (part) => (isBias ? check[part].biases[l - 1][j] : check[part].weights[l - 1][j][k]);
@@ -200,39 +212,26 @@ export function weightDerivation(ctx, l, j, k) {
 /** The chain rule for a hidden weight, each factor with its value and the lecture's words. */
 function chainSection(ctx, l, j, k) {
   const { net, pass } = ctx;
+  const { factors: values, products, total } = ctx.explain.chain;   // the API's factors, products and sum
   const s = pass.shown;
   const L = net.layer_sizes.length - 1;
-  const gp = field(pass, "g_prime", l)[s][j];
-  const ak = field(pass, "a", l - 1)[s][k];
   const w = weightTok(l, j, k);
   const aj = neuronSym("a", l, j);
   const zj = neuronSym("z", l, j);
-  const tail = [[partial(aj, zj), gp, WORDS[3]], [partial(zj, w), ak, WORDS[4]]];
+  const tail = [[partial(aj, zj), WORDS[3]], [partial(zj, w), WORDS[4]]];
   const lines = [];
-  let total = 0;
   const nNext = net.layer_sizes[l + 1];
   const elementwise = l + 1 === L && net.output_activation !== "softmax";
   for (let i = 0; i < nNext; i += 1) {
     const zi = neuronSym("z", l + 1, i);
-    const wij = net.weights[l][i][j];
-    let factors;
-    if (elementwise) {
-      const ai = neuronSym("a", L, i);
-      const a = field(pass, "a", L)[s][i];
-      const y = pass.batch.targets[s][i];
-      factors = [[partial({ ...C, base: "C" }, ai), costGradA(net.loss, a, y), WORDS[0]],
-        [partial(ai, zi), field(pass, "g_prime", L)[s][i], WORDS[1]]];
-    } else {
-      factors = [[partial({ ...C, base: "C" }, zi), field(pass, "delta", l + 1)[s][i],
-        `how the cost depends on the weighted input of neuron ${i + 1} in layer ${l + 2}: its δ`]];
-    }
-    factors.push([partial(zi, aj), wij, `${WORDS[2]} (the weight ${weightSym(l + 1, i, j)})`]);
-    const all = [...factors, ...tail];
-    const product = all.reduce((acc, f) => acc * f[1], 1);
-    total += product;
-    const items = all.flatMap((f, n) => [...(n ? [op("·")] : []), f[0], { t: "val", value: f[1] }]);
-    lines.push({ items: [...items, op("="), num(product)],
-      factors: all.map((f) => ({ value: f[1], words: f[2] })), chain: true });
+    const ai = neuronSym("a", L, i);
+    const head = elementwise
+      ? [[partial({ ...C, base: "C" }, ai), WORDS[0]], [partial(ai, zi), WORDS[1]]]
+      : [[partial({ ...C, base: "C" }, zi), `how the cost depends on the weighted input of neuron ${i + 1} in layer ${l + 2}: its δ`]];
+    const all = [...head, [partial(zi, aj), `${WORDS[2]} (the weight ${weightSym(l + 1, i, j)})`], ...tail];
+    const items = all.flatMap((f, n) => [...(n ? [op("·")] : []), f[0], { t: "val", value: values[i][n] }]);
+    lines.push({ items: [...items, op("="), num(products[i])],
+      factors: all.map((f, n) => ({ value: values[i][n], words: f[1] })), chain: true });
   }
   if (nNext > 1) {
     lines.push({ items: [text(`sum over the ${nNext} neurons of layer ${l + 2}`), op("="), num(total)], chainTotal: true });
@@ -257,25 +256,11 @@ const REASONS = {
 };
 
 /**
- * Vanishing gradients: mean |δ| per layer (over the batch) compared with the output layer's.
- * layers: the API's layers (index 0 = input, no delta). Returns null, or the hidden layer
- * with the smallest ratio when it is at least `orders` orders of magnitude below the output.
+ * Vanishing gradients: the API's warning (/explain's `vanishing`: the hidden layer whose mean |δ|
+ * is 2+ orders of magnitude below the output's, or null) with the reason for this activation.
  */
-export function vanishing(layers, hiddenActivation, orders = 2) {
-  const meanAbs = (rows) => rows.reduce((acc, r) => acc + r.reduce((x, v) => x + Math.abs(v), 0), 0)
-    / (rows.length * rows[0].length);
-  const L = layers.length - 1;
-  if (L < 2 || !layers[L].delta) return null;
-  const out = meanAbs(layers[L].delta);
-  if (!(out > 0)) return null;
-  let worst = null;
-  for (let l = 1; l < L; l += 1) {
-    const ratio = meanAbs(layers[l].delta) / out;
-    if (!worst || ratio < worst.ratio) worst = { layer: l, ratio, mean: meanAbs(layers[l].delta), output: out };
-  }
-  if (!worst || worst.ratio > 10 ** -orders) return null;
-  const drop = worst.ratio > 0 ? Math.floor(-Math.log10(worst.ratio)) : Infinity;
-  return { ...worst, orders: drop, reason: REASONS[hiddenActivation] || REASONS.sigmoid };
+export function vanishing(found, hiddenActivation) {
+  return found ? { ...found, reason: REASONS[hiddenActivation] || REASONS.sigmoid } : null;
 }
 
 /** The numbers of the matrix view for layer l >= 1 and the shown sample. */
@@ -296,6 +281,7 @@ export function matrixData(ctx, l) {
     } else {
       out.y = pass.batch.targets[s];
       out.shortcut = outputShortcut(net);
+      out.twice = twice(net);
       out.softmax = net.output_activation === "softmax";
     }
   }

@@ -2,26 +2,21 @@
 // lecture's notation, typeset as MathML, every symbol with its value for the shown sample.
 // Hovering a symbol highlights its neuron or edge in the drawing, and back. A second tab
 // holds the matrix view. All numbers come from the API (the pass, the network it used,
-// the network after a Step, the gradient check).
+// the network after a Step, the gradient check, /explain for the selection).
 
 import { neuronDerivation, weightDerivation } from "./inspector-math.js";
-import { mathLine, refKey } from "./mathml.js";
+import { mathFlow, refKey } from "./mathml.js";
 import { sym, weightSym } from "./format.js";
-
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
+import { h } from "./dom.js";
 
 const ROLES = ["total", "update", "chain", "chainTotal", "sample", "mean", "l2", "perSample"];
 
-export function createInspector(panel, state, { view, matrixView, svg }) {
+export function createInspector(panel, state, { view, matrixView, svg, explain, notify }) {
   let selection = null;     // {kind: "neuron", layer, neuron} | {kind: "edge", layer, from, to}
   let tab = "derivation";
   let used = null;          // the network the shown pass was computed with
   let check = null;         // the last gradient-check result for this network and batch
+  let explained = { pass: null, key: "", result: null };   // /explain's answer for a pass and selection
 
   const title = h("h2", "inspector-title");
   const close = h("button", "inspector-close", "×");
@@ -46,7 +41,33 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
 
   function ctx() {
     const pass = state.pass;
-    return { net: used || state.network, pass, after: pass && pass.kind === "step" ? pass.result.network : null, check };
+    return { net: used || state.network, pass, after: pass && pass.kind === "step" ? pass.result.network : null, check,
+      explain: explained.result };
+  }
+
+  /** The selection as /explain names it, or null when its derivation needs no /explain numbers. */
+  function reference() {
+    const pass = state.pass;
+    if (!selection || !pass || pass.kind === "forward") return null;
+    if (selection.kind === "edge") return { layer: selection.layer, neuron: selection.to, from: selection.from };
+    return selection.layer === 0 ? null : { layer: selection.layer, neuron: selection.neuron };
+  }
+
+  /** Ask /explain for the selection when the pass or the selection changed, then render again;
+   * true while that answer is awaited (the panel keeps what it shows meanwhile). */
+  function awaitingExplain() {
+    const ref = reference();
+    const key = ref ? JSON.stringify(ref) : "";
+    if (!ref || (explained.pass === state.pass && explained.key === key)) return false;
+    const pass = state.pass;
+    explained = { pass, key, result: null };
+    panel.setAttribute("aria-busy", "true");
+    explain(pass, ref).then((result) => {
+      if (explained.pass !== pass || explained.key !== key) return;   // another pass or selection since
+      explained.result = result;
+      render();
+    }, (err) => { panel.removeAttribute("aria-busy"); notify(err.message); });
+    return true;
   }
 
   function selectionTitle() {
@@ -60,13 +81,7 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     const div = h("div", "insp-line");
     for (const role of ROLES) if (line[role] !== undefined && line[role] !== false) div.dataset.role = role;
     if (line.perSample !== undefined) div.dataset.sample = String(line.perSample);
-    // {t: "br"} breaks a long line: MathML Core does not wrap by itself.
-    let chunk = [];
-    for (const tok of [...line.items, { t: "br" }]) {
-      if (tok.t !== "br") { chunk.push(tok); continue; }
-      if (chunk.length) div.appendChild(mathLine(chunk));
-      chunk = [];
-    }
+    div.appendChild(mathFlow(line.items));
     if (line.factors) {
       const ol = h("ol", "factors");
       line.factors.forEach((f) => ol.appendChild(h("li", "", f.words)));
@@ -108,6 +123,8 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     if (panel.hidden === !open) return;
     panel.hidden = !open;
     window.dispatchEvent(new Event("resize"));   // main.js redraws the network on resize
+    // On a phone the panel is a sheet over the lower half: bring the drawing above it.
+    if (open && getComputedStyle(panel).position === "fixed") svg.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   /** The inspected neuron or edge keeps a mark in the drawing (it may have been redrawn). */
@@ -124,6 +141,8 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     if (panel.hidden) return;
     title.textContent = tab === "matrix" ? "Matrix view" : selectionTitle();
     for (const b of tabButtons) b.setAttribute("aria-selected", String(b.dataset.tab === tab));
+    if (tab !== "matrix" && (awaitingExplain() || (reference() && !explained.result))) return;
+    panel.removeAttribute("aria-busy");
     body.replaceChildren();
     if (tab === "matrix") {
       body.appendChild(matrixView.element);
@@ -172,7 +191,10 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
 
   return {
     render,
-    reset() { selection = null; used = null; check = null; setOpen(false); body.replaceChildren(); },
+    reset() {
+      selection = null; used = null; check = null; explained = { pass: null, key: "", result: null };
+      setOpen(false); body.replaceChildren();
+    },
     /** Show the matrix view (of the selected layer, or the output layer). */
     openMatrix() { tab = "matrix"; setOpen(true); render(); },
     /** A gradient-check result for the batch `rows`, or null to forget it. */

@@ -9,14 +9,19 @@ import { createEdgeEditor } from "./edge-editor.js";
 import { createCostChart } from "./cost-chart.js";
 import { createSurface } from "./surface.js";
 import { createReadout } from "./readout.js";
+import { createUpdateView } from "./update-view.js";
 import { createControls } from "./controls.js";
 import { createController, DEFAULT_ARCH } from "./controller.js";
-import { parseCSV } from "./data.js";
+import { informativeSample, parseCSV } from "./data.js";
 import { loadConfig, readUrl } from "./url-state.js";
 import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
 import { createMatrixView } from "./matrix-view.js";
 import { createDiagnostics } from "./diagnostics.js";
+import { createFindings } from "./findings.js";
+import { createWorksheetButton } from "./worksheet.js";
+import { createProjector, projectorFromUrl } from "./projector.js";
+import { createPresenter } from "./presenter.js";
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -25,31 +30,30 @@ const speed = $("speed");
 const trainButton = $("btn-train");
 
 const view = createNetworkView($("network"), state);
-const animator = createAnimator(view, () => Number(speed.value));
+// In the projector view the presenter stops each pass after every layer (Space / arrow keys).
+const animator = createPresenter(createAnimator(view, () => Number(speed.value)), view, state,
+  { bar: $("formula-bar"), svg: $("network") });
 const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) => run(() => ctl.editWeight(edge, v)) });
-const tooltip = createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
-const costChart = createCostChart($("cost-chart"), $("log-scale"), state);
-const surface = createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
-const readout = createReadout($("readout"), $("legend"), $("hint"), buttons, state);
+createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
+createCostChart($("cost-chart"), $("log-scale"), state);
+createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
+createUpdateView($("update-view"), state);
+createReadout($("readout"), $("legend"), $("hint"), buttons, $("train-stats"), state);
 const controls = createControls($("config"), state, {
   message: (text) => showMessage(text),
   onDataset: (fields) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, fields, { sample: fields.dataset ? 0 : state.config.sample });
-    await ctl.useData(await ctl.loadDataset(state.config));
+    Object.assign(state.config, fields);
+    const data = await ctl.loadDataset(state.config);
+    if (fields.dataset) state.config.sample = informativeSample(data.inputs);
+    await ctl.useData(data);
   }),
   onCustomData: ({ inputs, targets, csv, csvTargets }) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: 0 });
+    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: informativeSample(inputs) });
     await ctl.useData({ name: "custom", description: "your data", inputs, targets, custom: true });
   }),
-  onSample: (i) => run(async () => {
-    state.config.sample = i;
-    ctl.persist();
-    view.renderTargets();
-    surface.redraw();
-    await ctl.recompute();
-  }),
+  onSample: (i) => run(() => ctl.selectSample(i)),
   onMode: (fields) => run(async () => {
     Object.assign(state.config, fields);
     ctl.persist();
@@ -58,38 +62,72 @@ const controls = createControls($("config"), state, {
   onArchitecture: (arch) => run(async () => { await pauseTraining(); await ctl.createNetwork(arch); }),
   onHyper: (fields) => run(() => ctl.setHyper(fields)),
 });
-const ctl = createController(state, { network: view, animator, surface, costChart, readout, controls, tooltip });
-const inspector = createInspector($("inspector"), state, { view, matrixView: createMatrixView(), svg: $("network") });
+const ctl = createController(state, { animator, architecture: () => controls.architecture() });
+const inspector = createInspector($("inspector"), state,
+  { view, matrixView: createMatrixView(), svg: $("network"), explain: ctl.explain, notify: ctl.notify });
 createDiagnostics($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
+createFindings($("toolbar-extra"), $("hint"), state,
+  { view, svg: $("network"), onDiagnose: () => run(() => ctl.diagnose()) });
 createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
+const worksheet = createWorksheetButton($("toolbar-extra"), state);
+const projector = createProjector($("toolbar-extra"), state, { svg: $("network"), onChange: (on) => {
+  animator.setActive(on);
+  $("formula-bar").hidden = !on;
+  ctl.persist();
+} });
 
 // --- Messages and progress -------------------------------------------------------------
+// A message lives as long as its cause: the next action replaces it, and a notice (kind
+// "info") also fades after NOTICE_MS. It floats over the page, so nothing below it moves.
+const NOTICE_MS = 8000;
+let messageTimer = null;
 function showMessage(text, kind = "error") {
+  clearTimeout(messageTimer);
   $("message-text").textContent = text;
   $("message").dataset.kind = kind;
   $("message").hidden = false;
+  if (kind === "info") messageTimer = setTimeout(hideMessage, NOTICE_MS);
+}
+function hideMessage() {
+  clearTimeout(messageTimer);
+  $("message").hidden = true;
 }
 state.on("message", ({ text, kind }) => showMessage(text, kind));
-$("message-close").addEventListener("click", () => { $("message").hidden = true; });
+$("message-close").addEventListener("click", hideMessage);
 
 let busyTimer = null;
 api.onBusy((busy) => {
   clearTimeout(busyTimer);
-  // Only slow calls, and not while training (the epoch counter shows progress; a flickering
-  // notice would re-lay out the toolbar every chunk).
-  if (busy && !state.training) busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300);
-  else $("busy").hidden = true;
+  // Only slow calls, and not while training (the epoch counter shows progress).
+  if (busy && !state.training) busyTimer = setTimeout(() => { $("busy").classList.add("on"); }, 300);
+  else $("busy").classList.remove("on");
 });
 
-/** Run one action at a time; an error becomes a plain-words message, never a blank page. */
+/** Run actions one at a time, in the order asked (a key pressed five times runs five times);
+ * an error becomes a plain-words message, never a blank page. */
+const MAX_QUEUED = 20;
 let chain = Promise.resolve();
+let queued = 0;
+/** The busy notice also says how many actions wait (room for it is kept: nothing re-wraps). */
+function showQueue() {
+  $("busy").textContent = queued > 1 ? `working… ${queued - 1} more queued` : "working…";
+  if (queued > 1) $("busy").classList.add("on");
+}
 function run(action) {
-  chain = chain.then(action).catch((err) => {
+  if (queued >= MAX_QUEUED) {
+    showMessage(`Ignored: ${MAX_QUEUED} actions are already waiting. Let them finish first.`, "info");
+    return chain;
+  }
+  queued += 1;
+  showQueue();
+  chain = chain.then(() => { hideStale(); return action(); }).catch((err) => {
     showMessage(err instanceof api.ApiError ? `The server said: ${err.message}` : `Something went wrong: ${err.message}`);
-  });
+  }).finally(() => { queued -= 1; showQueue(); });
   return chain;
 }
+/** A new action starts: the message of an earlier one no longer applies. */
+function hideStale() { if (!$("message").hidden && $("message").dataset.kind !== "info") hideMessage(); }
 
 // --- Training --------------------------------------------------------------------------
 let trainLoop = null;
@@ -99,25 +137,31 @@ function setTraining(on) {
   trainButton.textContent = on ? "Pause" : "Train";
   trainButton.setAttribute("aria-pressed", on ? "true" : "false");
   for (const b of buttons) if (b !== trainButton) b.disabled = on;
-  readout.renderHint();
 }
+
+// While training, /diagnose looks at the recent costs this often; when it says the cost has
+// stopped falling, its findings are shown once (until the cost falls again).
+const DIAGNOSE_EVERY_MS = 2000;
 
 async function train() {
   animator.cancel();
   setTraining(true);
-  const start = performance.now();
-  const steps0 = state.network.steps;
-  let epochs = 0;
   let chunk = 20;
+  let checked = performance.now();
+  let stalled = false;
   try {
     while (state.training) {
       const t = performance.now();
       const more = await ctl.trainChunk(chunk);
-      epochs += chunk;
-      const secs = (performance.now() - start) / 1000;
-      $("train-stats").textContent = `epochs ${epochs} · updates ${state.network.steps} · `
-        + `${Math.round((state.network.steps - steps0) / secs)} updates/s`;
       if (!more) break;
+      if (t - checked > DIAGNOSE_EVERY_MS) {
+        checked = t;
+        const res = await ctl.diagnose({ auto: !stalled });
+        if (res.plateau && !stalled) {
+          showMessage("The cost has stopped falling: under the drawing, why and what to try.", "info");
+        }
+        stalled = res.plateau;
+      }
       const took = performance.now() - t;
       chunk = took < 120 ? Math.min(chunk * 2, 200) : took > 400 ? Math.max(10, Math.floor(chunk / 2)) : chunk;
       await new Promise((r) => setTimeout(r, 0));  // let the page breathe between calls
@@ -126,6 +170,7 @@ async function train() {
     showMessage(err instanceof api.ApiError ? `Training stopped. The server said: ${err.message}` : `Training stopped: ${err.message}`);
   } finally {
     setTraining(false);
+    state.emit("counters", state.counters);   // without the rate, which only means something while training
   }
 }
 
@@ -141,6 +186,7 @@ const actions = {
   step: () => run(() => ctl.step()),
   train: () => {
     if (state.training) { state.training = false; return; }
+    hideStale();
     run(() => { trainLoop = train(); return null; });   // the loop runs beside the action chain
   },
   reset: () => run(async () => {
@@ -158,8 +204,21 @@ speed.addEventListener("input", () => { $("speed-out").textContent = SPEED_NAMES
 document.addEventListener("keydown", (ev) => {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]")) return;
-  if (ev.key === "Escape") { editor.close(); return; }
+  if (ev.key === "Escape") {
+    editor.close();
+    document.body.classList.remove("config-open");
+    // In the projector view the inspector is an overlay: Escape closes it too.
+    if (projector.on && !$("inspector").hidden) $("inspector").querySelector(".inspector-close").click();
+    return;
+  }
+  if (projector.on && (ev.key === " " || ev.key === "ArrowRight" || ev.key === "ArrowLeft")) {
+    ev.preventDefault();   // Space would also press the focused button or scroll the page
+    if (ev.key === "ArrowLeft") animator.previous(); else animator.next();
+    return;
+  }
   const key = ev.key.toLowerCase();
+  const extra = { v: () => projector.toggle(), w: () => worksheet.open(), c: () => projector.toggleConfig() };
+  if (extra[key]) { ev.preventDefault(); extra[key](); return; }
   const map = { f: "forward", b: "backward", s: "step", t: "train", r: "reset" };
   if (map[key]) {
     const b = buttons.find((x) => x.dataset.action === map[key]);
@@ -176,7 +235,7 @@ document.addEventListener("keydown", (ev) => {
 let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (state.network) { view.render(); view.showPass(); ctl.refreshSurface().catch(() => {}); } }, 150);
+  resizeTimer = setTimeout(() => { if (state.network) { state.emit("resize"); ctl.refreshSurface().catch(() => {}); } }, 150);
 });
 
 // --- Boot: restore ?network=ID and its configuration, or start fresh ---------------------
@@ -185,6 +244,7 @@ async function boot() {
   const url = readUrl();
   const saved = loadConfig(url.network);
   Object.assign(state.config, saved, url.config);
+  projector.set(projectorFromUrl());   // the address decides, never a stored setting
   let data;
   if (state.config.dataset === "custom") {
     try {
@@ -196,7 +256,8 @@ async function boot() {
   }
   if (!data) data = await ctl.loadDataset(state.config);
   state.data = data;
-  state.config.sample = Math.min(state.config.sample, data.inputs.length - 1);
+  const asked = url.config.sample !== undefined || saved.sample !== undefined;
+  state.config.sample = asked ? Math.min(state.config.sample, data.inputs.length - 1) : informativeSample(data.inputs);
   let network = null;
   if (url.network) {
     try {

@@ -3,22 +3,13 @@
 // sample. Entries carry data-value (full precision) and data-ref (their edge or neuron).
 
 import { matrixData } from "./inspector-math.js";
-import { m, matrix, shaped } from "./mathml.js";
+import { flow, layerSup, m, matrix, shaped } from "./mathml.js";
+import { h } from "./dom.js";
 
 const MAX_SIDE = 12;   // beyond this a matrix is described, not printed
 
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
-
 const big = (r, c) => r > MAX_SIDE || c > MAX_SIDE;
-const leafMi = (base, sup) => {
-  const node = m("msup", [m("mi", [base]), m("mrow", [m("mo", ["("]), m("mn", [String(sup)]), m("mo", [")"])])]);
-  return node;
-};
+const leafMi = (base, sup) => m("msup", [m("mi", [base]), layerSup(sup)]);
 const column = (values, ref) => matrix(values.length, 1, (i) => ({ value: values[i], ref: ref && ref(i) }));
 
 export function createMatrixView() {
@@ -39,15 +30,11 @@ export function createMatrixView() {
   let last = null;
   let layer = null;
 
-  /** One block <math> per line: the symbols first, then "= numbers" lines. */
+  /** One wrapping line per row: the symbols first, then "= numbers" lines. */
   function lines(eq, ...rows) {
     const box = h("div", "matrix-eq");
     box.dataset.eq = eq;
-    for (const parts of rows) {
-      const math = m("math", [m("mrow", parts)]);
-      math.setAttribute("display", "block");
-      box.appendChild(math);
-    }
+    for (const parts of rows) box.appendChild(flow(parts));
     return box;
   }
 
@@ -67,7 +54,7 @@ export function createMatrixView() {
       const aOne = matrix(nPrev + 1, 1, (k) => (k === 0 ? { one: true }
         : { value: aPrev[k - 1], ref: { layer: l - 1, neuron: k - 1 } }));
       const a0 = m("msub", [m("mi", ["a"]), m("mn", ["0"])]);
-      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", [" with "]), a0,
+      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", ["\u00a0with\u00a0"]), a0,
         m("mo", ["="]), m("mn", ["1"])],
       [m("mo", ["="]), shaped(th, [n, nPrev + 1]), shaped(aOne, [nPrev + 1, 1])], [m("mo", ["="]), zCol]);
     }
@@ -93,8 +80,9 @@ export function createMatrixView() {
       if (md.softmax) {
         return lines("delta", [...lhs, m("mtext", ["softmax Jacobian applied to (a − y)"])], [m("mo", ["="]), dCol]);
       }
-      return lines("delta", [...lhs, m("mrow", [m("mo", ["("]), ...aMinusY, m("mo", [")"])]), m("mo", ["⊙"]), ...gz],
-        [m("mo", ["="]), m("mrow", [m("mo", ["("]), ...diff, m("mo", [")"])]), m("mo", ["⊙"]), gCol], [m("mo", ["="]), dCol]);
+      const two = md.twice ? [m("mn", ["2"])] : [];   // sse: ∂C/∂a = 2(a − y)
+      return lines("delta", [...lhs, ...two, m("mrow", [m("mo", ["("]), ...aMinusY, m("mo", [")"])]), m("mo", ["⊙"]), ...gz],
+        [m("mo", ["="]), ...two, m("mrow", [m("mo", ["("]), ...diff, m("mo", [")"])]), m("mo", ["⊙"]), gCol], [m("mo", ["="]), dCol]);
     }
     const nNext = md.deltaNext.length;
     if (big(n, nNext)) return h("p", "small", `(W${sup(ui + 1)})ᵀ is ${n} × ${nNext}: too large to print here.`);
@@ -107,6 +95,16 @@ export function createMatrixView() {
   }
 
   const sup = (n) => `⁽${n}⁾`;
+
+  /** Equations 3 and 4 over a batch of m rows, as this network's conventions write them. */
+  function gradientWords(net, ui) {
+    const sum = net.batch_reduction === "sum";
+    const l2 = net.l2 > 0 ? ` + ${sum ? "λ" : "(λ/m)"} W${sup(ui)}` : "";
+    const l2b = net.l2 > 0 && net.l2_biases ? ` + ${sum ? "λ" : "(λ/m)"} b${sup(ui)}` : "";
+    return `Over a batch of m samples (rows of A${sup(ui - 1)} and Δ${sup(ui)}): ∂C/∂W${sup(ui)} = ${sum ? "" : "(1/m) "}`
+      + `Δ${sup(ui)}ᵀ A${sup(ui - 1)}${l2}, ∂C/∂b${sup(ui)} = ${sum ? "the sum" : "the mean"} of the rows of Δ${sup(ui)}${l2b}`
+      + ` (batch_reduction ${net.batch_reduction}${net.l2 > 0 ? `, L2 on ${net.l2_biases ? "weights and biases" : "weights only"}` : ""}).`;
+  }
 
   function draw() {
     out.replaceChildren();
@@ -125,8 +123,10 @@ export function createMatrixView() {
     out.appendChild(h("h3", "", `Layer ${ui}: the error`));
     if (md.delta) {
       out.appendChild(deltaEquation(md, ui));
-      out.appendChild(h("p", "words", md.output ? "Equation 1, for every output neuron at once."
+      out.appendChild(h("p", "words", md.output ? `Equation 1, for every output neuron at once${md.twice
+        ? " (loss sse, squared error without ½: ∂C/∂a = 2(a − y))" : ""}.`
         : `Equation 2, vectorised: the transposed weights carry the error of layer ${ui + 1} back; ⊙ multiplies entry by entry.`));
+      out.appendChild(h("p", "words", gradientWords(c.net, ui)));
     } else {
       out.appendChild(h("p", "small", "Press Backward for δ."));
     }

@@ -3,10 +3,12 @@
 
 import { createState } from "./state.js";
 import { createNetworkView } from "./network-view.js";
-import { num, parseNumber, pretty, value } from "./notation.js";
+import * as api from "./api.js";
+import { svgEl } from "./dom.js";
+import { fmt, parseNumber, pretty, value } from "./format.js";
+import { choiceFields, choiceValues, outlineItems, showMarks } from "./practice-choices.js";
 
 const $ = (id) => document.getElementById(id);
-const NS = "http://www.w3.org/2000/svg";
 const SCORE_KEY = "backprop-lab:practice:score";
 
 const state = createState();
@@ -15,18 +17,7 @@ let question = null;
 let shownSteps = 0;
 let solution = [];
 let answered = false;
-
-async function call(method, path, body) {
-  const init = { method, headers: { accept: "application/json" } };
-  if (body !== undefined) { init.headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
-  const res = await fetch(path, init);
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const d = data && data.detail;
-    throw new Error(typeof d === "string" ? d : Array.isArray(d) ? d.map((e) => e.msg).join("; ") : res.statusText);
-  }
-  return data;
-}
+let hinted = false;   // one wrong try: a hint and a second try before the answer is shown
 
 function say(text) {
   $("message-text").textContent = text;
@@ -48,16 +39,6 @@ function renderScore(score = loadScore()) {
 }
 
 // --- The drawing ----------------------------------------------------------------------------
-function svgText(parent, x, y, text, cls) {
-  const t = document.createElementNS(NS, "text");
-  t.setAttribute("x", x.toFixed(1));
-  t.setAttribute("y", y.toFixed(1));
-  t.setAttribute("class", cls);
-  t.textContent = text;
-  parent.appendChild(t);
-  return t;
-}
-
 function draw(q) {
   const has = Boolean(q.network);
   $("network-wrap").hidden = !has;
@@ -75,16 +56,16 @@ function draw(q) {
     const a = layout.neurons[l][k];
     const b = layout.neurons[l + 1][j];
     const t = 0.18 + 0.3 * (j / Math.max(1, w.length - 1));  // spread the labels leaving one neuron
-    svgText(overlay, a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t - 4, num(wjk), "edge-label");
+    svgEl("text", { x: (a.x + (b.x - a.x) * t).toFixed(1), y: (a.y + (b.y - a.y) * t - 4).toFixed(1), class: "edge-label" }, overlay, fmt(wjk));
   })));
   // Inputs under the input neurons; given neuron values under their neurons.
   const labels = new Map();
-  if (q.data.inputs) q.data.inputs[0].forEach((x, k) => labels.set(`0:${k}`, `x${"₁₂₃₄"[k] || ""} = ${num(x)}`));
+  if (q.data.inputs) q.data.inputs[0].forEach((x, k) => labels.set(`0:${k}`, `x${"₁₂₃₄"[k] || ""} = ${fmt(x)}`));
   for (const g of q.given) {
     const layerVector = /^(a|delta)\^\(([0-9]+)\)$/.exec(g.symbol);  // e.g. a^(2): one label per neuron
     if (layerVector && Array.isArray(g.value)) {
       const letter = layerVector[1] === "a" ? "a" : "δ";
-      g.value.forEach((v, j) => labels.set(`${layerVector[2] - 1}:${j}`, `${letter}${"₁₂₃₄"[j] || ""}⁽${"⁰¹²³⁴⁵⁶⁷⁸⁹"[layerVector[2]]}⁾ = ${num(v)}`));
+      g.value.forEach((v, j) => labels.set(`${layerVector[2] - 1}:${j}`, `${letter}${"₁₂₃₄"[j] || ""}⁽${"⁰¹²³⁴⁵⁶⁷⁸⁹"[layerVector[2]]}⁾ = ${fmt(v)}`));
     } else if (g.ref && g.ref.neuron !== undefined && !g.symbol.startsWith("y")) {
       labels.set(`${g.ref.layer}:${g.ref.neuron}`, `${pretty(g.symbol)} = ${value(g.value)}`);
     }
@@ -114,26 +95,28 @@ function highlight(uses) {
 function showQuestion(q) {
   question = q;
   answered = false;
+  hinted = false;
   solution = [];
   shownSteps = 0;
   $("q-title").textContent = q.title;
-  $("prompt").textContent = pretty(q.prompt);
-  $("given").replaceChildren(...q.given.map((g) => {
+  // A question in words shows its outline as a list, the choices in the answer's selects.
+  $("prompt").textContent = pretty(q.outline ? q.prompt.split(" 1. ")[0] : q.prompt);
+  $("given").replaceChildren(...(q.outline ? outlineItems(q) : q.given.map((g) => {
     const li = document.createElement("li");
     li.textContent = `${pretty(g.symbol)} = ${value(g.value)}`;
     return li;
-  }));
+  })));
   $("asks").textContent = pretty(q.asks);
   const n = q.answer_length || 1;
-  $("answer-fields").replaceChildren(...Array.from({ length: n }, (_, i) => {
+  $("answer-fields").replaceChildren(...(q.choices ? choiceFields(q) : Array.from({ length: n }, (_, i) => {
     const input = document.createElement("input");
     input.type = "text";
     input.inputMode = "decimal";
     input.className = "answer-input";
     input.setAttribute("aria-label", n > 1 ? `${pretty(q.asks)}, entry ${i + 1}` : pretty(q.asks));
     return input;
-  }));
-  $("tolerance").textContent = `Accepted within ${q.tolerance.absolute} + ${q.tolerance.relative * 100}% of the answer`
+  })));
+  $("tolerance").textContent = q.choices ? "Choose one step for each blank; each blank is marked on its own." : `Accepted within ${q.tolerance.absolute} + ${q.tolerance.relative * 100}% of the answer`
     + (n > 1 ? ", for each of the " + n + " entries." : ".") + " Keep 4 digits in the steps.";
   $("verdict").hidden = true;
   delete $("verdict").dataset.correct;
@@ -142,14 +125,14 @@ function showQuestion(q) {
   $("give-up").disabled = false;
   document.body.dataset.quiz = q.id;
   draw(q);
-  const first = $("answer-fields").querySelector("input");
+  const first = $("answer-fields").querySelector("input, select");
   if (first) first.focus();
 }
 
 async function newQuestion() {
   say("");
   const kind = $("kind").value;
-  const q = await call("POST", "/api/quizzes", kind ? { kind } : {});
+  const q = await api.newQuiz(kind ? { kind } : {});
   const url = new URL(window.location.href);
   url.searchParams.set("q", q.id);
   window.history.replaceState(null, "", url);
@@ -159,7 +142,15 @@ async function newQuestion() {
 async function submit(giveUp) {
   if (!question || answered) return;
   let payload = null;
-  if (!giveUp) {
+  if (!giveUp && question.choices) {
+    const chosen = choiceValues($("answer-fields"));
+    if (chosen.values === undefined) {
+      say(`Choose a step for blank ${chosen.missing + 1}.`);
+      chosen.selects[chosen.missing].focus();
+      return;
+    }
+    payload = chosen.values;
+  } else if (!giveUp) {
     const inputs = [...$("answer-fields").querySelectorAll("input")];
     const values = inputs.map((i) => parseNumber(i.value));
     const bad = values.findIndex((v) => !Number.isFinite(v));
@@ -171,27 +162,42 @@ async function submit(giveUp) {
     payload = question.answer_length ? values : values[0];
   }
   say("");
-  const res = await call("POST", `/api/quizzes/${encodeURIComponent(question.id)}/answer`, { value: payload });
-  answered = true;
-  $("check").disabled = true;
-  $("give-up").disabled = true;
+  const res = await api.answerQuiz(question.id, payload);
+  if (res.marks) showMarks($("answer-fields"), res.marks);
   const verdict = $("verdict");
   verdict.hidden = false;
   verdict.dataset.correct = String(res.correct);
+  const score = loadScore();
+  if (!giveUp && !res.correct && !hinted) {
+    // The first wrong try counts, and earns a hint (the solution's first step) and a retry.
+    hinted = true;
+    saveScore({ right: score.right, tried: score.tried + 1 });
+    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again`
+      + (question.choices ? " (or press Show solution)." : ": the first step of the solution is below as a hint (or press Show solution).");
+    // A question in words: the marks and the sentence about each wrong blank are the hint.
+    if (!question.choices) showSolution(res.solution, 1, { hint: true });
+    const first = $("answer-fields").querySelector("input");
+    if (first) first.select();
+    return;
+  }
+  answered = true;
+  $("check").disabled = true;
+  $("give-up").disabled = true;
   if (giveUp) {
     verdict.textContent = `The answer is ${value(res.expected)}.`;
   } else {
-    const score = loadScore();
-    saveScore({ right: score.right + (res.correct ? 1 : 0), tried: score.tried + 1 });
+    // A right first try scores; a right second try (after the hint) does not, the first try counted already.
+    if (!hinted) saveScore({ right: score.right + (res.correct ? 1 : 0), tried: score.tried + 1 });
     verdict.textContent = res.correct
       ? `Correct: ${value(res.expected)}.`
-      : `Not quite: the answer is ${value(res.expected)}.${res.slip ? " " + res.slip : ""}`;
+      : `Not quite again: the answer is ${value(res.expected)}.${res.slip ? " " + res.slip : ""}`;
   }
   showSolution(res.solution, res.correct ? 0 : res.solution.length > 1 ? 1 : res.solution.length);
 }
 
 // --- The worked solution, step by step on the drawing ---------------------------------------
-function showSolution(steps, start) {
+/** hint: a one-step solution shows its formula without the numbers (they are the answer). */
+function showSolution(steps, start, { hint = false } = {}) {
   solution = steps;
   shownSteps = 0;
   $("steps").replaceChildren(...steps.map((s) => {
@@ -203,6 +209,7 @@ function showSolution(steps, start) {
     const nums = document.createElement("div");
     nums.className = "nums";
     nums.textContent = `= ${pretty(s.numbers)} = ${value(s.value)}`;
+    nums.hidden = hint && steps.length === 1;
     li.append(eq, nums);
     if (s.note) {
       const note = document.createElement("div");
@@ -240,7 +247,7 @@ $("reset-score").addEventListener("click", () => saveScore({ right: 0, tried: 0 
 
 async function boot() {
   renderScore();
-  const kinds = await call("GET", "/api/quizzes/kinds");
+  const kinds = await api.quizKinds();
   for (const k of kinds) {
     const o = document.createElement("option");
     o.value = k.name;
@@ -249,7 +256,7 @@ async function boot() {
   }
   const wanted = new URLSearchParams(window.location.search).get("q");
   if (wanted && /^[a-z_]+-[0-9]+$/.test(wanted)) {
-    try { showQuestion(await call("GET", `/api/quizzes/${wanted}`)); } catch { await newQuestion(); }
+    try { showQuestion(await api.getQuiz(wanted)); } catch { await newQuestion(); }
   } else {
     await newQuestion();
   }

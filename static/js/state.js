@@ -5,7 +5,8 @@
 //   "data"            the dataset changed
 //   "pass"            a forward/backward/step result arrived for the current batch
 //   "config"          a configuration field changed
-//   "history"         cost points were added or cleared
+//   "history"         cost points were added or cleared ({x, cost, testCost?})
+//   "findings"        {findings, plateau} from /diagnose, or null
 //   "training"        training started or stopped
 //   "neuron-selected" {layer, neuron}        (API numbering: layer 0 = input)
 //   "edge-selected"   {layer, from, to}      (layer = the layer the edge feeds)
@@ -20,6 +21,9 @@ export function createState() {
     config: {
       dataset: "xor", samples: 100, noise: 0.1, seed: 0,
       mode: "full", batchSize: 8, sample: 0,
+      testShare: 0,                 // share of the samples held out for testing (never trained on)
+      features: ["x1", "x2"],       // the input columns of a 2-D data set (Playground's feature inputs)
+      shuffle: true,                // /train visits mini-batches in a random order (false: in the order given)
     },
     pass: null,           // {kind, result, batch: {inputs, targets, rows}, shown}
     history: [],          // [{x: steps, cost}] from the API's costs

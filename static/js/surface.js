@@ -1,9 +1,10 @@
-// For 2-D inputs: the decision surface (output neuron over the input plane) with the data
-// on top, and one small heatmap per hidden neuron, all from one /forward call on a grid.
+// For 2-D data: the decision surface (output neuron over the input plane; for a regression
+// set, its value map) with the data on top, training samples as dots and held-out test
+// samples as squares, and one small heatmap per hidden neuron, from one /forward on a grid.
 
-import { divergingRGB, gridOver } from "./layout.js";
-
-export const GRID = 30;
+import { divergingRGB } from "./layout.js";
+import { drawnPoints, hasTest } from "./data.js";
+import { fmt } from "./format.js";
 
 /** Centre and half-range of the colour scale for an activation's values. */
 function scaleFor(activation, values) {
@@ -35,6 +36,7 @@ function toImage(canvas, values, n, [centre, half]) {
 }
 
 export function createSurface(canvas, figure, note, state) {
+  const caption = figure.querySelector("figcaption");
   const scratch = document.createElement("canvas");
   let last = null;   // {grid, result}
 
@@ -53,21 +55,29 @@ export function createSurface(canvas, figure, note, state) {
     const px = (x) => (x - box.x0) / (box.x1 - box.x0) * size;
     const py = (y) => (box.y1 - y) / (box.y1 - box.y0) * size;
     const data = state.data;
-    const [centre, half] = scaleFor(net.output_activation, data.targets.map((t) => t[0]));
-    data.inputs.forEach(([x, y], i) => {
-      const [r, g, b] = divergingRGB(data.targets[i][0] - centre, half);
+    const points = drawnPoints(data);
+    const tests = hasTest(data) ? data.test_points : [];
+    const regression = data.task === "regression";
+    // Targets on the surface's own scale, so a dot matches the colour the output should have there.
+    const [centre, half] = regression ? scaleFor("linear", out) : scaleFor(net.output_activation, data.targets.map((t) => t[0]));
+    const radius = points.length + tests.length > 50 ? 3.5 : 6;
+    const mark = (x, y, target, square) => {
+      const [r, g, b] = divergingRGB(target - centre, half);
       ctx.beginPath();
-      ctx.arc(px(x), py(y), data.inputs.length > 50 ? 3.5 : 6, 0, 2 * Math.PI);
+      if (square) ctx.rect(px(x) - radius, py(y) - radius, 2 * radius, 2 * radius);
+      else ctx.arc(px(x), py(y), radius, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
       ctx.fill();
       ctx.lineWidth = 2.5;          // a white halo, then a dark rim: visible on any background
       ctx.strokeStyle = "#fff";
       ctx.stroke();
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = "#222";
+      ctx.lineWidth = square ? 1.5 : 1;
+      ctx.strokeStyle = square ? "#000" : "#222";
       ctx.stroke();
-    });
-    const [sx, sy] = data.inputs[state.config.sample] || [];
+    };
+    points.forEach(([x, y], i) => mark(x, y, data.targets[i][0], false));
+    tests.forEach(([x, y], i) => mark(x, y, data.test_targets[i][0], true));
+    const [sx, sy] = points[state.config.sample] || [];
     if (sx !== undefined) {
       ctx.beginPath();
       ctx.arc(px(sx), py(sy), 10, 0, 2 * Math.PI);
@@ -75,10 +85,16 @@ export function createSurface(canvas, figure, note, state) {
       ctx.strokeStyle = "#000";
       ctx.stroke();
     }
-    const range = centre === 0.5 ? "from 0 (orange) through 0.5 (white) to 1 (blue)" : "orange below 0, blue above";
-    note.textContent = `Colour: the output a₁⁽${L + 1}⁾, ${range}; dots: the data coloured by target;
+    const range = centre === 0.5 ? "from 0 (orange) through 0.5 (white) to 1 (blue)"
+      : `orange below 0, blue above (full colour at ±${fmt(half, 3)})`;
+    const what = regression ? `Value map: the output a₁⁽${L + 1}⁾ (the predicted value)` : `Colour: the output a₁⁽${L + 1}⁾`;
+    const marks = tests.length ? "dots: training samples, squares: test samples (held out, never trained on), both coloured by target"
+      : "dots: the data coloured by target";
+    note.textContent = `${what}, ${range}; ${marks};
       ring: the sample shown. Inputs x₁ from ${box.x0.toFixed(2)} to ${box.x1.toFixed(2)} (left to right),
       x₂ from ${box.y0.toFixed(2)} to ${box.y1.toFixed(2)} (bottom to top).`;
+    caption.textContent = regression ? "Value map: the output over the input plane"
+      : "Decision surface: output neuron over the input plane";
   }
 
   /** Data URLs of each hidden neuron's a over the grid: urls[l][j] (null for other layers). */
@@ -96,23 +112,21 @@ export function createSurface(canvas, figure, note, state) {
     });
   }
 
-  return {
-    /** True when the data is 2-D, so a grid call makes sense. */
-    applies() { return Boolean(state.data && state.data.inputs[0].length === 2); },
-    grid() { return gridOver(state.data.inputs, GRID); },
-    /** Draw from the API's /forward result on the grid. */
-    render(grid, result) {
-      last = { grid, result };
-      figure.hidden = false;
-      draw();
-      return features();
-    },
-    redraw: draw,
-    reset() {
-      last = null;
-      figure.hidden = !this.applies();
-      if (figure.hidden) return;
-      canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
-    },
-  };
+  function reset() {
+    last = null;
+    figure.hidden = !(state.data && drawnPoints(state.data));
+    if (!figure.hidden) canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  // {grid, layers} of a /forward on the grid, or null: the drawing, then the hidden
+  // neurons' feature maps for the network view.
+  state.on("surface", (detail) => {
+    if (!detail) { reset(); state.emit("features", null); return; }
+    last = { grid: detail.grid, result: { layers: detail.layers } };
+    figure.hidden = false;
+    draw();
+    state.emit("features", features());
+  });
+  state.on("sample", draw);
+  return { redraw: draw, reset };
 }

@@ -2,8 +2,11 @@
 // fit in a link (pasted data), in localStorage keyed by the network id.
 
 const KEY = (id) => `backprop-lab:config:${id}`;
-const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample" };
-const NUMERIC = new Set(["samples", "noise", "batchSize", "sample"]);
+const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample",
+  test: "testShare", feat: "features", shuffle: "shuffle", view: "view" };
+const NUMERIC = new Set(["samples", "noise", "batchSize", "sample", "testShare"]);
+const LISTS = new Set(["features"]);   // comma-separated in the link
+const BOOLEAN = new Set(["shuffle"]);
 
 /** {network, config} from the current URL (config holds only the fields present). */
 export function readUrl() {
@@ -15,6 +18,10 @@ export function readUrl() {
     if (NUMERIC.has(field)) {
       const v = Number(raw);
       if (Number.isFinite(v) && v >= 0) config[field] = v;
+    } else if (LISTS.has(field)) {
+      config[field] = raw.split(",").filter(Boolean);
+    } else if (BOOLEAN.has(field)) {
+      config[field] = raw !== "false";
     } else {
       config[field] = raw;
     }

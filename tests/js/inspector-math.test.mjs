@@ -2,7 +2,7 @@
 // tests/test_inspector_math.py, which runs node --test on a copy inside a {"type": "module"} package).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agreement, costGradA, neuronDerivation, vanishing, weightDerivation } from "../../static/js/inspector-math.js";
+import { agreement, neuronDerivation, vanishing, weightDerivation } from "../../static/js/inspector-math.js";
 
 const sig = (z) => 1 / (1 + Math.exp(-z));
 
@@ -30,6 +30,7 @@ const result = {
     { a: [[a1]], z: [[z1]], g_prime: [[a1 * (1 - a1)]], delta: [[d1]] },
     { a: [[a2]], z: [[z2]], g_prime: [[a2 * (1 - a2)]], delta: [[d2]] },
   ],
+  cost_grad: [[a2 - y]], // dC/da of squared error, as the API sends it
   gradients: { weights: [[[d1 * x]], [[d2 * a1]]], biases: [[d1], [d2]] },
 };
 const ctx = {
@@ -38,6 +39,22 @@ const ctx = {
   after: null,
   check: null,
 };
+// /explain's answers for this one-sample network, by hand (tests/test_explain.py checks the API's
+// numbers against numpy): a parameter's terms, their mean, no L2, its update; a hidden weight's chain.
+const param = (terms, old, lr = 0.5) => {
+  const reduced = terms.reduce((acc, t) => acc + t, 0) / terms.length;
+  return { terms, reduction: "mean", reduced, regularised: false, l2_term: 0, gradient: reduced,
+    update: { old, learning_rate: lr, change: lr * reduced, new: old - lr * reduced } };
+};
+const chainOf = (factors) => {
+  const products = factors.map((f) => f.reduce((acc, v) => acc * v, 1));
+  return { factors, products, total: products.reduce((acc, v) => acc + v, 0) };
+};
+const explained = (c, explain) => ({ ...c, explain: { mean_abs_delta: [], vanishing: null, chain: null, softmax_dot: null,
+  ...explain } });
+const hiddenWeight = explained(ctx, { parameter: param([d1 * x], w1),
+  chain: chainOf([[a2 - y, a2 * (1 - a2), w2, a1 * (1 - a1), x]]) });
+
 const nums = (items) => items.flatMap((t) => (t.t === "num" ? [t.value] : t.t === "paren" ? nums(t.items) : []));
 const syms = (items) =>
   items.flatMap((t) =>
@@ -51,7 +68,7 @@ const syms = (items) =>
   );
 
 test("the hidden weight's chain has the lecture's five factors with the hand values", () => {
-  const chain = weightDerivation(ctx, 1, 0, 0).find((s) => s.title.startsWith("The chain rule"));
+  const chain = weightDerivation(hiddenWeight, 1, 0, 0).find((s) => s.title.startsWith("The chain rule"));
   const line = chain.lines[0];
   assert.deepEqual(
     line.factors.map((f) => f.value),
@@ -62,7 +79,7 @@ test("the hidden weight's chain has the lecture's five factors with the hand val
 });
 
 test("a neuron's z is expanded term by term and its delta moved back by equation 2", () => {
-  const secs = neuronDerivation(ctx, 1, 0);
+  const secs = neuronDerivation(explained(ctx, { parameter: param([d1], b1) }), 1, 0);
   const zLine = secs[0].lines[1];
   assert.deepEqual(syms(zLine.items), [
     ["w", w1],
@@ -80,40 +97,37 @@ test("a neuron's z is expanded term by term and its delta moved back by equation
 });
 
 test("output delta: (a - y) g'(z) for squared error, a - y for cross-entropy", () => {
-  const mse = neuronDerivation(ctx, 2, 0).find((s) => s.title.startsWith("Error")).lines[0];
+  const out = explained(ctx, { parameter: param([d2], b2) });
+  const mse = neuronDerivation(out, 2, 0).find((s) => s.title.startsWith("Error")).lines[0];
   assert.deepEqual(syms(mse.items), [
     ["a", a2],
     ["y", y],
     ["value of the term before", a2 * (1 - a2)],
   ]);
-  const bce = { ...ctx, net: { ...net, loss: "bce" } };
+  const bce = { ...out, net: { ...net, loss: "bce" } };
   const line = neuronDerivation(bce, 2, 0).find((s) => s.title.startsWith("Error")).lines[0];
   assert.deepEqual(syms(line.items), [
     ["a", a2],
     ["y", y],
   ]);
-  assert.equal(costGradA("bce", 0.25, 1), (0.25 - 1) / (0.25 * 0.75));
-  assert.equal(costGradA("mse", 0.44, 1), 0.44 - 1); // the lecture's -0.56, with its sign
 });
 
-test("vanishing: warns when a hidden layer's mean |delta| is 2+ orders below the output's", () => {
-  const layers = (...means) => [
-    { a: [[0]] },
-    ...means.map((v) => ({
-      delta: [
-        [v, -v],
-        [v, -v],
-      ],
-    })),
-  ];
-  assert.equal(vanishing(layers(0.02, 0.05, 0.1), "sigmoid"), null);
-  const found = vanishing(layers(1e-5, 1e-3, 0.1), "sigmoid");
-  assert.equal(found.layer, 1);
-  assert.ok(Math.abs(found.ratio - 1e-4) < 1e-12);
-  assert.equal(found.orders, 4);
+test("dC/da in the chain is the API's cost_grad, never computed in the page", () => {
+  const g = (0.25 - 1) / (0.25 * 0.75); // what binary cross-entropy's dC/da would be at a = 0.25, y = 1
+  const bce = { ...hiddenWeight, net: { ...net, loss: "bce" }, pass: { ...ctx.pass, result: { ...result, cost_grad: [[g]] } },
+    explain: { ...hiddenWeight.explain, chain: chainOf([[g, a2 * (1 - a2), w2, a1 * (1 - a1), x]]) } };
+  const chain = weightDerivation(bce, 1, 0, 0).find((s) => s.title.startsWith("The chain rule"));
+  assert.equal(chain.lines[0].factors[0].value, g);
+  assert.equal(chain.lines[0].factors[0].value, bce.pass.result.cost_grad[0][0]);
+});
+
+test("vanishing: the API's warning (the rule is /explain's, tests/test_explain.py) with the activation's reason", () => {
+  assert.equal(vanishing(null, "sigmoid"), null);
+  const api = { layer: 1, ratio: 1e-4, mean: 1e-5, output: 0.1, times: 1e4, orders: 4 };
+  const found = vanishing(api, "sigmoid");
+  assert.deepEqual({ ...found, reason: undefined }, { ...api, reason: undefined });
   assert.match(found.reason, /0\.25/);
-  assert.equal(vanishing(layers(1e-9, 0), "sigmoid"), null); // a perfect output: nothing to move back
-  assert.equal(vanishing([{ a: [[0]] }, { delta: [[1]] }], "sigmoid"), null); // no hidden layer
+  assert.match(vanishing(api, "relu").reason, /z ≤ 0 pass no error back/);
 });
 
 test("agreement thresholds", () => {
@@ -135,16 +149,17 @@ const sm = (() => {
   const net = { layer_sizes: [2, 2, 3], weights: [W1, W2], biases: [b1, b2], hidden_activation: "sigmoid",
     output_activation: "softmax", loss: "mse", learning_rate: 0.5, l2: 0 };
   const result = { layers: [{ a: [x] }, { a: [a1], z: [z1], g_prime: [a1.map((v) => v * (1 - v))], delta: [d1] },
-    { a: [a2], z: [z2], g_prime: [a2.map((v) => v * (1 - v))], delta: [d2] }],
+    { a: [a2], z: [z2], g_prime: [a2.map((v) => v * (1 - v))], delta: [d2] }], cost_grad: [g],
   gradients: { weights: [d1.map((dj) => x.map((xk) => dj * xk)), d2.map((di) => a1.map((ak) => di * ak))], biases: [d1, d2] } };
   const ctx = { net, pass: { kind: "backward", result, batch: { rows: [0], targets: [y] }, shown: 0 }, after: null, check: null };
-  return { x, y, W2, a1, a2, g, dot, d1, d2, ctx };
+  return { x, y, W2, a1, a2, g, dot, d1, d2, b2, ctx };
 })();
 const close = (got, want) => assert.ok(Math.abs(got - want) < 1e-15 * Math.max(1, Math.abs(want)), `${got} != ${want}`);
 
 test("softmax + squared error: g = a - y, the sum g_k a_k term by term, then delta = a_j (g_j - sum)", () => {
   const j = 1;
-  const lines = neuronDerivation(sm.ctx, 2, j).find((s) => s.title.startsWith("Error")).lines;
+  const c = explained(sm.ctx, { parameter: param([sm.d2[j]], sm.b2[j]), softmax_dot: sm.dot });
+  const lines = neuronDerivation(c, 2, j).find((s) => s.title.startsWith("Error")).lines;
   assert.equal(lines.length, 3);
   const [gLine, sumLine, dLine] = lines;
   assert.deepEqual(syms(gLine.items), [["a", sm.a2[j]], ["y", sm.y[j]]]);
@@ -163,7 +178,9 @@ test("softmax + squared error: g = a - y, the sum g_k a_k term by term, then del
 
 test("softmax + squared error: a hidden weight's chain goes through the output deltas", () => {
   const [j, k] = [1, 0];
-  const chain = weightDerivation(sm.ctx, 1, j, k).find((s) => s.title.startsWith("The chain rule"));
+  const c = explained(sm.ctx, { parameter: param([sm.d1[j] * sm.x[k]], sm.ctx.net.weights[0][j][k]),
+    chain: chainOf(sm.d2.map((di, i) => [di, sm.W2[i][j], sm.a1[j] * (1 - sm.a1[j]), sm.x[k]])) });
+  const chain = weightDerivation(c, 1, j, k).find((s) => s.title.startsWith("The chain rule"));
   const perOutput = chain.lines.filter((line) => line.chain);
   assert.equal(perOutput.length, 3);
   perOutput.forEach((line, i) => {
