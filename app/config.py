@@ -17,6 +17,10 @@ MAX_TRAIN_SAMPLE_EPOCHS = 2_000_000   # samples x epochs per train call
 MAX_TRAIN_WORK = 4_000_000_000        # parameters x samples x epochs per train call
 MAX_TRAIN_UPDATES = 50_000            # weight updates (mini-batches x epochs) per train call
 MAX_TRACE_VALUES = 1_000_000          # samples x neurons of all layers, per request (bounds memory)
+# Inputs and targets lie in [-MAX_ABS_DATA, MAX_ABS_DATA]: a squared error of such values, summed
+# over the largest batch, stays far below float64's 1.8e308, and so does the page's decision-surface
+# grid around them; a larger value is a typo or unscaled data (the page shows this limit).
+MAX_ABS_DATA = 1e12
 
 
 def _int(name: str, default: int) -> int:

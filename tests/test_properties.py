@@ -22,7 +22,10 @@ finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 @st.composite
 def networks(draw: st.DrawFn, hidden: tuple[str, ...] = engine.HIDDEN_ACTIVATIONS) -> engine.Net:
     out, loss = draw(st.sampled_from(PAIRS))
-    return engine.new_net(draw(sizes), draw(st.sampled_from(hidden)), out, loss,
+    layer_sizes = draw(sizes)
+    if out == "softmax":  # a softmax output layer needs 2 or more neurons (engine.check_config)
+        layer_sizes[-1] = max(2, layer_sizes[-1])
+    return engine.new_net(layer_sizes, draw(st.sampled_from(hidden)), out, loss,
                           learning_rate=draw(st.floats(1e-3, 10)), l2=draw(st.sampled_from([0.0, 0.1, 3.0])),
                           seed=draw(st.integers(0, 2**32)))
 

@@ -146,7 +146,11 @@ class Gradients:
     cost_grad: Array = field(default_factory=lambda: np.zeros((0, 0)))  # dC_i/da[L], (m, n_L)
 
 
-def check_config(hidden: str, output: str, loss: str) -> None:
+def check_config(hidden: str, output: str, loss: str, n_outputs: int | None = None) -> None:
+    """The settings a network may have; the page asks for the same rules (one source of truth).
+
+    Raises InvalidInput for an unknown name, a loss that needs another output activation, or a
+    softmax output layer of fewer than 2 neurons (with 1 it always outputs 1: no gradient to learn from)."""
     if hidden not in HIDDEN_ACTIVATIONS:
         raise InvalidInput(f"hidden_activation must be one of {', '.join(HIDDEN_ACTIVATIONS)}, not {hidden!r}")
     if output not in OUTPUT_ACTIVATIONS:
@@ -158,6 +162,9 @@ def check_config(hidden: str, output: str, loss: str) -> None:
         raise InvalidInput(f"loss {loss!r} needs a {need} output layer, not {output!r}")
     if output == "softmax" and loss == "bce":
         raise InvalidInput("loss 'bce' needs a sigmoid output layer, not 'softmax'")
+    if output == "softmax" and n_outputs is not None and n_outputs < 2:
+        raise InvalidInput("a softmax output layer needs at least 2 neurons (one per class); "
+                           f"this one has {n_outputs}: use sigmoid for a single output")
 
 
 def init_params(layer_sizes: list[int], hidden: str, seed: int) -> tuple[list[Array], list[Array]]:
@@ -284,7 +291,7 @@ def new_net(layer_sizes: list[int], hidden_activation: str = "sigmoid", output_a
             loss: str = "mse", learning_rate: float = 0.5, l2: float = 0.0, seed: int = 0,
             weights: list[Array] | None = None, biases: list[Array] | None = None) -> Net:
     """Build a checked network: seeded initial weights unless explicit ones are given."""
-    check_config(hidden_activation, output_activation, loss)
+    check_config(hidden_activation, output_activation, loss, layer_sizes[-1] if layer_sizes else None)
     w0, b0 = init_params(layer_sizes, hidden_activation, seed)
     net = Net(list(layer_sizes), weights if weights is not None else w0, biases if biases is not None else b0,
               hidden_activation, output_activation, loss, float(learning_rate), float(l2), seed)

@@ -35,6 +35,9 @@ export function parseCSV(text, nTargets) {
   };
 }
 
+/** The page's batch modes: the shown sample only, a mini-batch from it, or every sample. */
+export const MODES = ["one", "mini", "full"];
+
 /** Which sample rows a Forward/Backward/Step uses, and where the shown sample sits in them. */
 export function batchFor(m, { mode, batchSize, sample }) {
   const s = Math.min(Math.max(0, sample), m - 1);

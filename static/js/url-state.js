@@ -1,25 +1,57 @@
 // The page's state in the URL (?network=ID plus the small settings) and, for what does not
-// fit in a link (pasted data), in localStorage keyed by the network id.
+// fit in a link (pasted data), in localStorage keyed by the network id. Every setting read
+// back is checked against the API's limits (limits.js) before the page uses it.
+
+import { rangeText, within } from "./limits.js";
+import { MODES } from "./data.js";
 
 const KEY = (id) => `backprop-lab:config:${id}`;
 const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample" };
-const NUMERIC = new Set(["samples", "noise", "batchSize", "sample"]);
+const PARAM = Object.fromEntries(Object.entries(FIELDS).map(([param, field]) => [field, param]));
+const MAX_QUOTE = 24;   // a note quotes at most this much of a bad value
 
-/** {network, config} from the current URL (config holds only the fields present). */
-export function readUrl() {
-  const p = new URLSearchParams(window.location.search);
+/** {network, config} from a query string: config holds the fields present, as the raw strings. */
+export function readUrl(search = window.location.search) {
+  const p = new URLSearchParams(search);
   const config = {};
   for (const [param, field] of Object.entries(FIELDS)) {
     const raw = p.get(param);
-    if (raw === null) continue;
-    if (NUMERIC.has(field)) {
-      const v = Number(raw);
-      if (Number.isFinite(v) && v >= 0) config[field] = v;
-    } else {
-      config[field] = raw;
-    }
+    if (raw !== null) config[field] = raw;
   }
   return { network: p.get("network"), config };
+}
+
+/**
+ * Check every setting of `config` (the saved one with the link's on top) against the API's
+ * `limits` (limitsFrom) and the `datasets` names; a bad one falls back to `defaults`.
+ * `raw` holds the link's own strings, quoted in the notes. Returns {config, notes}: notes are
+ * short sentences for the page, one per setting that fell back. Pure.
+ */
+export function checkConfig(config, defaults, { limits, datasets, raw = {} }) {
+  const out = { ...config };
+  const notes = [];
+  const reject = (field, why) => {
+    const value = String(raw[field] ?? config[field]);
+    const quoted = value.length > MAX_QUOTE ? `${value.slice(0, MAX_QUOTE)}…` : value;
+    const where = field in raw ? `This link's ${PARAM[field]}=${quoted}` : `The saved ${PARAM[field]}=${quoted}`;
+    notes.push(`${where} ${why}; using ${PARAM[field]}=${defaults[field]}.`);
+    out[field] = defaults[field];
+  };
+  const number = (field, range, what) => {
+    const text = String(out[field]).trim();
+    const v = text === "" ? NaN : Number(text);
+    if (within(v, range)) out[field] = v;
+    else reject(field, `is not ${what} from ${rangeText(range)}`);
+  };
+  if (!datasets.includes(out.dataset) && out.dataset !== "custom") {
+    reject("dataset", `names no data set here (${datasets.join(", ")})`);
+  }
+  number("samples", limits.samples, "a whole number of samples");
+  number("noise", limits.noise, "a noise level");
+  if (!MODES.includes(out.mode)) reject("mode", `is not one of ${MODES.join(", ")}`);
+  number("batchSize", limits.batchSize, "a mini-batch size");
+  number("sample", { min: 0, max: limits.samples.max - 1, integer: true }, "a sample number");
+  return { config: out, notes };
 }
 
 export function writeUrl(networkId, config) {
