@@ -23,4 +23,4 @@ def test_inspector_math_in_node(tmp_path: Path) -> None:
     assert files
     proc = subprocess.run([NODE, "--test", *files], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    assert "# fail 0" in proc.stdout and "# pass 7" in proc.stdout
+    assert "# fail 0" in proc.stdout and "# pass 8" in proc.stdout

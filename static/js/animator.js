@@ -1,9 +1,8 @@
 // Animations of the three passes. Durations scale with the speed slider; with
 // prefers-reduced-motion (or the fastest setting) everything appears at once.
 
-import { fmt } from "./format.js";
+import { svgEl } from "./dom.js";
 
-const NS = "http://www.w3.org/2000/svg";
 const FACTORS = [2.5, 1.6, 1, 0.5, 0];           // slider 0..4: very slow .. instant
 export const SPEED_NAMES = ["very slow", "slow", "normal", "fast", "instant"];
 const LAYER_MS = 520;
@@ -12,6 +11,8 @@ const MAX_PULSES = 96;                            // per layer; beyond, only the
 export function createAnimator(view, getSpeed) {
   const reduce = window.matchMedia("(prefers-reduced-motion: reduce)");
   let generation = 0;                             // bumping it cancels running animations
+  let marked = [];                                // edges a Step changed
+  const unmark = () => { marked.forEach((g) => g.classList.remove("changed")); marked = []; };
 
   const factor = () => (reduce.matches ? 0 : FACTORS[getSpeed()] ?? 1);
 
@@ -41,10 +42,7 @@ export function createAnimator(view, getSpeed) {
     if (from.length * to.length <= MAX_PULSES) {
       for (const a of from) {
         for (const b of to) {
-          const dot = document.createElementNS(NS, "circle");
-          dot.setAttribute("r", backwards ? 5.5 : 5);
-          dot.setAttribute("class", backwards ? "pulse backward" : "pulse forward");
-          overlay.appendChild(dot);
+          const dot = svgEl("circle", { r: backwards ? 5.5 : 5, class: backwards ? "pulse backward" : "pulse forward" }, overlay);
           dots.push({ dot, a: backwards ? b : a, b: backwards ? a : b });
         }
       }
@@ -59,13 +57,13 @@ export function createAnimator(view, getSpeed) {
     for (const { dot } of dots) dot.remove();
   }
 
-  const pause = (ms, gen) => frame(ms * factor(), () => {}, gen);
 
   return {
     get instant() { return factor() === 0; },
 
     /** Layer by layer, left to right: pulses travel, then the layer lights up with a. */
     async forward(nLayers) {
+      unmark();
       const gen = ++generation;
       view.clearValues();
       view.paint(0, "a");
@@ -78,6 +76,7 @@ export function createAnimator(view, getSpeed) {
 
     /** Right to left in the error colour: deltas appear, edges glow with |dC/dw|. */
     async backward(nLayers) {
+      unmark();
       const gen = ++generation;
       view.clearValues();
       view.paint(0, "a");
@@ -90,33 +89,19 @@ export function createAnimator(view, getSpeed) {
       }
     },
 
-    /** Edges re-thicken to the new weights; changed ones briefly show old → new. */
-    async step(oldWeights, newWeights, redraw) {
-      const gen = ++generation;
-      const layout = view.geometry();
-      redraw();
-      if (factor() === 0 || !layout || !layout.legible) return;
-      const overlay = view.overlay();
-      const labels = [];
-      newWeights.forEach((m, i) => m.forEach((rowW, j) => rowW.forEach((w, k) => {
-        if (w === oldWeights[i][j][k]) return;
-        const a = layout.neurons[i][k];
-        const b = layout.neurons[i + 1][j];
-        const t = 0.3 + 0.4 * ((j + k) % 3) / 2;   // stagger along the edge so labels overlap less
-        const text = document.createElementNS(NS, "text");
-        text.setAttribute("x", a.x + (b.x - a.x) * t);
-        text.setAttribute("y", a.y + (b.y - a.y) * t - 3);
-        text.setAttribute("class", "change");
-        text.textContent = `${fmt(oldWeights[i][j][k], 3)}→${fmt(w, 3)}`;
-        overlay.appendChild(text);
-        labels.push(text);
+    /** The weights a Step changed stay marked until the next pass (the numbers are in the update table). */
+    step(before, result) {
+      unmark();
+      ++generation;
+      result.network.weights.forEach((m, i) => m.forEach((rowW, j) => rowW.forEach((w, k) => {
+        if (w === before.weights[i][j][k]) return;
+        const g = view.edgeEl(i + 1, k, j);
+        if (g) { g.classList.add("changed"); marked.push(g); }
       })));
-      if (labels.length > 48) labels.splice(0).forEach((t) => t.remove());
-      await pause(1600, gen);
-      labels.forEach((t) => t.remove());
     },
 
     cancel() {
+      unmark();
       generation += 1;
       const overlay = view.overlay && view.overlay();
       if (overlay) overlay.replaceChildren();

@@ -18,6 +18,9 @@ function explain(detail) {
   return "the server gave no reason";
 }
 
+const MAX_MESSAGE = 300;   // a reason longer than this is cut: a message is read, not scrolled
+const short = (text) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
+
 let busyListener = () => {};
 let pending = 0;
 /** fn(isBusy) is told when calls start and all finish (the page shows progress). */
@@ -45,23 +48,31 @@ async function call(method, path, body) {
   try { data = await res.json(); } catch { /* not JSON: handled below */ }
   if (!res.ok) {
     const why = data && data.detail !== undefined ? explain(data.detail) : res.statusText;
-    throw new ApiError(why, res.status);
+    throw new ApiError(short(why), res.status);
   }
   return data;
 }
+
+const net = (id, tail = "") => `/api/networks/${encodeURIComponent(id)}${tail}`;
 
 export const listDatasets = () => call("GET", "/api/datasets");
 export const getDataset = (name, { samples, noise, seed }) =>
   call("GET", `/api/datasets/${encodeURIComponent(name)}?samples=${samples}&noise=${noise}&seed=${seed}`);
 export const createNetwork = (body) => call("POST", "/api/networks", body);
-export const getNetwork = (id) => call("GET", `/api/networks/${encodeURIComponent(id)}`);
-export const patchNetwork = (id, body) => call("PATCH", `/api/networks/${encodeURIComponent(id)}`, body);
-export const forward = (id, inputs, targets) =>
-  call("POST", `/api/networks/${encodeURIComponent(id)}/forward`, targets ? { inputs, targets } : { inputs });
-export const backward = (id, inputs, targets) =>
-  call("POST", `/api/networks/${encodeURIComponent(id)}/backward`, { inputs, targets });
-export const step = (id, inputs, targets) =>
-  call("POST", `/api/networks/${encodeURIComponent(id)}/step`, { inputs, targets });
-export const train = (id, body) => call("POST", `/api/networks/${encodeURIComponent(id)}/train`, body);
-export const gradientCheck = (id, inputs, targets) =>
-  call("POST", `/api/networks/${encodeURIComponent(id)}/gradient-check`, { inputs, targets });
+export const getNetwork = (id) => call("GET", net(id));
+export const patchNetwork = (id, body) => call("PATCH", net(id), body);
+export const importNetwork = (doc) => call("POST", "/api/networks/import", doc);
+/** fields: a subset of "a", "z", "g_prime", "delta" (the answer then holds only those keys). */
+export const forward = (id, inputs, targets, { fields } = {}) =>
+  call("POST", net(id, "/forward"), { inputs, ...(targets ? { targets } : {}), ...(fields ? { fields } : {}) });
+export const backward = (id, inputs, targets) => call("POST", net(id, "/backward"), { inputs, targets });
+export const step = (id, inputs, targets) => call("POST", net(id, "/step"), { inputs, targets });
+export const train = (id, body) => call("POST", net(id, "/train"), body);
+export const gradientCheck = (id, inputs, targets) => call("POST", net(id, "/gradient-check"), { inputs, targets });
+export const listPresets = () => call("GET", "/api/presets");
+export const getPreset = (name) => call("GET", `/api/presets/${encodeURIComponent(name)}`);
+export const quizKinds = () => call("GET", "/api/quizzes/kinds");
+export const newQuiz = (body) => call("POST", "/api/quizzes", body);
+export const getQuiz = (id) => call("GET", `/api/quizzes/${encodeURIComponent(id)}`);
+export const answerQuiz = (id, value) => call("POST", `/api/quizzes/${encodeURIComponent(id)}/answer`, { value });
+export const perceptron = (body) => call("POST", "/api/perceptron", body);

@@ -1,17 +1,19 @@
-// What the buttons and the form do: API calls, then state changes the views draw.
-// Every number that reaches the page comes from an API response.
+// What the buttons and the form do: API calls, then state changes announced on the state's
+// channels (views subscribe to them; the controller never draws). Every number that reaches
+// the page comes from an API response.
 
 import * as api from "./api.js";
 import { batchFor, trainBatchSize } from "./data.js";
+import { surfaceGrid } from "./layout.js";
 import { saveConfig, writeUrl } from "./url-state.js";
 
 const SURFACE_EVERY_MS = 600;   // while training, the decision surface follows at most this often
 const GRID_CHUNK = 300;   // grid points per /forward call: each reply parses in a few ms, not one long task
+const MAX_HISTORY = 20000;
 
 export const DEFAULT_ARCH = { hidden: [4], hidden_activation: "sigmoid", output_activation: "sigmoid", loss: "mse" };
 
-export function createController(state, views) {
-  const { network: view, animator, surface, costChart, readout, controls, tooltip } = views;
+export function createController(state, { animator, architecture }) {
   let surfaceAt = 0;
 
   const notify = (text, kind = "error") => state.emit("message", { text, kind });
@@ -28,9 +30,21 @@ export function createController(state, views) {
     return { rows, shown, inputs: rows.map((i) => state.data.inputs[i]), targets: rows.map((i) => state.data.targets[i]) };
   }
 
-  function setPass(kind, result, batch) {
-    state.pass = { kind, result, batch, shown: batch.shown };
+  /** animate: the animator paints the layers one by one (the views only take the numbers). */
+  function setPass(kind, result, batch, { animate = false } = {}) {
+    state.pass = result ? { kind, result, batch, shown: batch.shown, animate } : null;
     state.emit("pass", state.pass);
+  }
+
+  function setNetwork(network) {
+    state.network = network;
+    state.emit("network", network);
+  }
+
+  /** Counters of what was done to this network: epochs trained and updates stored (the API's steps). */
+  function count({ epochs = 0 } = {}) {
+    state.counters = { epochs: (state.counters ? state.counters.epochs : 0) + epochs, updates: state.network.steps };
+    state.emit("counters", state.counters);
   }
 
   async function loadDataset(config) {
@@ -43,51 +57,50 @@ export function createController(state, views) {
     const res = await api.forward(state.network.id, state.data.inputs, state.data.targets);
     const last = state.history[state.history.length - 1];
     if (!last || last.x !== state.network.steps) state.history.push({ x: state.network.steps, cost: res.cost });
-    costChart.render();
+    state.emit("history", state.history);
   }
 
   /** One /forward call on a grid over the 2-D input plane: decision surface + hidden features. */
   async function refreshSurface() {
-    if (!surface.applies()) { surface.reset(); view.setFeatures(null); return; }
-    const grid = surface.grid();
+    const grid = surfaceGrid(state.data.inputs);
+    if (!grid) { state.emit("surface", null); return; }
     const id = state.network.id;
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
     for (let i = 0; i < grid.points.length; i += GRID_CHUNK) {
       const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK));
-      part.layers.forEach((layer, l) => { for (const row of layer.a) layers[l].a.push(row); });
+      part.layers.forEach((layer, l) => { if (layer.a) for (const row of layer.a) layers[l].a.push(row); });
     }
     if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows
-    view.setFeatures(surface.render(grid, { layers }));
+    state.emit("surface", { grid, layers });
     surfaceAt = performance.now();
   }
 
   /** Recompute the shown pass with the current weights (no animation). */
   async function recompute() {
-    if (!state.pass) { readout.render(); return; }
+    if (!state.pass) { state.emit("pass", null); return; }
     const batch = currentBatch();
     if (state.pass.kind === "forward") {
       setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch);
     } else {
       setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch);
     }
-    view.showPass();
-    tooltip.render();
   }
 
+  /** A network to show; fresh: a new one (no pass, no history, counters from zero). */
   function showNetwork(network, { fresh }) {
-    state.network = network;
     if (fresh) {
+      animator.cancel();
       state.pass = null;
       state.history = [];
-      animator.cancel();
-      view.reset();
+      state.counters = { epochs: 0, updates: network.steps };
+      state.emit("reset");
     }
-    state.emit("network", network);
-    view.render();
-    if (fresh) view.showPass();
-    controls.render();
-    readout.render();
-    costChart.render();
+    setNetwork(network);
+    if (fresh) {
+      state.emit("pass", null);
+      state.emit("history", state.history);
+      state.emit("counters", state.counters);
+    }
     persist();
   }
 
@@ -113,56 +126,50 @@ export function createController(state, views) {
     state.config.sample = Math.min(state.config.sample, data.inputs.length - 1);
     state.emit("data", data);
     if (!state.network || !fits(state.network, data)) {
-      const arch = state.network ? { ...controls.architecture() } : { ...DEFAULT_ARCH };
+      const arch = state.network ? { ...architecture() } : { ...DEFAULT_ARCH };
       if (arch.output_activation === "softmax" && data.targets[0].length < 2) {
         Object.assign(arch, { output_activation: "sigmoid", loss: "mse" });
       }
       await createNetwork(arch);
       return;
     }
-    state.pass = null;
     state.history = [];
-    view.showPass();
-    view.render();
-    controls.render();
-    readout.render();
+    setPass(null, null);
+    setNetwork(state.network);
     persist();
     await refreshCost();
     await refreshSurface();
   }
 
+  async function selectSample(i) {
+    state.config.sample = i;
+    persist();
+    state.emit("sample", i);
+    await recompute();
+  }
+
   async function forward() {
     const batch = currentBatch();
-    setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch);
-    view.showPass({ paintAll: false });
-    readout.render();
+    setPass("forward", await api.forward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
     await animator.forward(state.network.layer_sizes.length);
-    tooltip.render();
   }
 
   async function backward() {
     const batch = currentBatch();
-    setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch);
-    view.showPass({ paintAll: false });
-    readout.render();
+    setPass("backward", await api.backward(state.network.id, batch.inputs, batch.targets), batch, { animate: true });
     await animator.backward(state.network.layer_sizes.length);
-    tooltip.render();
   }
 
   async function step() {
     const batch = currentBatch();
-    const before = state.network.weights;
+    const before = state.network;
     const res = await api.step(state.network.id, batch.inputs, batch.targets);
-    setPass("step", res, batch);
-    state.network = res.network;
-    state.emit("network", res.network);
-    view.showPass();
-    readout.render();
-    const done = animator.step(before, res.network.weights, () => view.render());
+    setPass("step", res, batch);   // the pass's numbers are those of the network before the update
+    setNetwork(res.network);
+    count();
+    animator.step(before, res);
     await refreshCost();
     await refreshSurface();
-    await done;
-    tooltip.render();
   }
 
   async function editWeight(edge, value) {
@@ -190,27 +197,30 @@ export function createController(state, views) {
       inputs: state.data.inputs, targets: state.data.targets, epochs,
       batch_size: trainBatchSize(state.data.inputs.length, state.config),
     });
+    // What was done: the API's own count when it gives one, else one epoch per cost returned.
+    const done = Number.isInteger(res.epochs_done) ? res.epochs_done : res.costs.length;
     const per = res.costs.length ? (res.network.steps - before) / res.costs.length : 0;
     res.costs.forEach((cost, e) => state.history.push({ x: Math.round(before + (e + 1) * per), cost }));
-    if (state.history.length > 20000) state.history = state.history.filter((_, i) => i % 2 === 0);
+    if (state.history.length > MAX_HISTORY) state.history = state.history.filter((_, i) => i % 2 === 0);
     // Fetch the shown pass first, then change the drawing once: one repaint per chunk.
     const batch = currentBatch();
     const pass = await api.forward(res.network.id, batch.inputs, batch.targets);
-    state.network = res.network;
-    state.emit("network", res.network);
-    view.render();
-    costChart.render();
+    setNetwork(res.network);
+    count({ epochs: done });
+    state.emit("history", state.history);
     setPass("forward", pass, batch);
-    view.showPass();
-    tooltip.render();
-    readout.render();
+    if (res.stopped) {
+      notify(`Training stopped after ${done} of the ${epochs} epochs of this call: ${res.stopped} `
+        + `The network shown is the last good one (update ${res.network.steps}); Forward, Backward and Step work on it.`);
+      await refreshSurface();
+      return false;
+    }
     if (performance.now() - surfaceAt > SURFACE_EVERY_MS) await refreshSurface();
-    if (res.stopped) { notify(`Training stopped: ${res.stopped}`); return false; }
-    return res.costs.length === epochs;
+    return done === epochs;
   }
 
   return {
-    currentBatch, createNetwork, useData, loadDataset, refreshCost, refreshSurface, recompute,
+    currentBatch, createNetwork, useData, loadDataset, refreshCost, refreshSurface, recompute, selectSample,
     forward, backward, step, editWeight, setHyper, trainChunk, persist, showNetwork, fits, notify,
   };
 }

@@ -2,6 +2,7 @@
 // learning rate, L2. It validates and explains; main.js turns its intents into API calls.
 
 import { comboProblem, parseCSV } from "./data.js";
+import { h } from "./dom.js";
 import { fmt } from "./format.js";
 
 export const MAX_HIDDEN_LAYERS = 8;
@@ -10,10 +11,7 @@ const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
 const LOSS_NAMES = { mse: "squared error", bce: "binary cross-entropy", cross_entropy: "cross-entropy" };
 
 function button(text, label, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
+  const b = h("button", { type: "button", "aria-label": label }, text);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -56,14 +54,12 @@ export function createControls(form, state, handlers) {
   function renderLayers() {
     const sizes = state.network ? state.network.layer_sizes : [];
     f.layers.replaceChildren();
-    const line = (text) => { const p = document.createElement("p"); p.className = "layer-line"; p.textContent = text; f.layers.appendChild(p); return p; };
+    const line = (text) => h("p", "layer-line", text, f.layers);
     if (!sizes.length) return;
     line(`Layer 1 (input): ${sizes[0]} neuron${sizes[0] > 1 ? "s" : ""}, one per input column`);
     hiddenSizes.forEach((n, i) => {
       const p = line(`Layer ${i + 2} (hidden)`);
-      const count = document.createElement("span");
-      count.className = "count";
-      count.textContent = `${n} neuron${n > 1 ? "s" : ""}`;
+      const count = h("span", "count", `${n} neuron${n > 1 ? "s" : ""}`);
       const change = (delta) => () => {
         const next = hiddenSizes[i] + delta;
         if (next < 1 || next > MAX_HIDDEN_NEURONS) {
@@ -97,10 +93,8 @@ export function createControls(form, state, handlers) {
     if (!data) return;
     const limit = Math.min(data.inputs.length, 2000);
     for (let i = 0; i < limit; i += 1) {
-      const opt = document.createElement("option");
-      opt.value = String(i);
-      opt.textContent = `#${i + 1}: x = (${data.inputs[i].map((v) => fmt(v, 3)).join(", ")}), y = (${data.targets[i].map((v) => fmt(v, 3)).join(", ")})`;
-      f.sample.appendChild(opt);
+      h("option", { value: i }, `#${i + 1}: x = (${data.inputs[i].map((v) => fmt(v, 3)).join(", ")}), `
+        + `y = (${data.targets[i].map((v) => fmt(v, 3)).join(", ")})`, f.sample);
     }
     f.sample.value = String(Math.min(state.config.sample, limit - 1));
   }
@@ -156,21 +150,14 @@ export function createControls(form, state, handlers) {
   });
   form.addEventListener("submit", (ev) => ev.preventDefault());
 
-  return {
+  const api = {
     setDatasets(list) {
       infos = list;
       f.dataset.replaceChildren();
       for (const info of list) {
-        const opt = document.createElement("option");
-        opt.value = info.name;
-        opt.textContent = info.name;
-        f.dataset.appendChild(opt);
+        h("option", { value: info.name }, info.name, f.dataset);
       }
-      const custom = document.createElement("option");
-      custom.value = "custom";
-      custom.textContent = "your data (CSV)";
-      custom.disabled = true;
-      f.dataset.appendChild(custom);
+      h("option", { value: "custom", disabled: "" }, "your data (CSV)", f.dataset);
     },
     /** Sync every field with the state (after load, a new network or new data). */
     render() {
@@ -202,4 +189,9 @@ export function createControls(form, state, handlers) {
     architecture,
     reset() { hiddenSizes = []; f.layers.replaceChildren(); },
   };
+
+  state.on("network", () => api.render());
+  state.on("data", () => api.render());
+  state.on("sample", () => { f.sample.value = String(state.config.sample); });
+  return api;
 }

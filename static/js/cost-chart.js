@@ -2,31 +2,24 @@
 // The chart's nodes are made once; a redraw (after every training chunk) only sets the
 // path, the dot and the tick texts, so training allocates little and repaints one small box.
 
+import { svgEl } from "./dom.js";
 import { fmt } from "./format.js";
 
-const NS = "http://www.w3.org/2000/svg";
 const W = 360;
 const H = 200;
 const PAD = { l: 52, r: 12, t: 12, b: 30 };
 const MAX_VERTICES = 600;
 
-function el(name, attrs, parent) {
-  const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  parent.appendChild(node);
-  return node;
-}
-
 export function createCostChart(svg, logBox, state) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   logBox.addEventListener("change", () => render());
   svg.replaceChildren();
-  el("rect", { x: PAD.l, y: PAD.t, width: W - PAD.l - PAD.r, height: H - PAD.t - PAD.b, class: "plot" }, svg);
-  const empty = el("text", { x: W / 2, y: H / 2, class: "empty" }, svg);
+  svgEl("rect", { x: PAD.l, y: PAD.t, width: W - PAD.l - PAD.r, height: H - PAD.t - PAD.b, class: "plot" }, svg);
+  const empty = svgEl("text", { x: W / 2, y: H / 2, class: "empty" }, svg);
   empty.textContent = "Step or Train to see the cost fall";
-  const line = el("path", { d: "", class: "line" }, svg);
-  const dot = el("circle", { cx: 0, cy: 0, r: 3, class: "dot" }, svg);
-  const text = (x, y, cls) => el("text", { x, y, class: cls }, svg);
+  const line = svgEl("path", { d: "", class: "line" }, svg);
+  const dot = svgEl("circle", { cx: 0, cy: 0, r: 3, class: "dot" }, svg);
+  const text = (x, y, cls) => svgEl("text", { x, y, class: cls }, svg);
   const ticks = {
     yTop: text(PAD.l - 4, 0, "tick y"), yBottom: text(PAD.l - 4, 0, "tick y"),
     xStart: text(PAD.l, H - 10, "tick x start"), xEnd: text(W - PAD.r, H - 10, "tick x end"),
@@ -74,6 +67,7 @@ export function createCostChart(svg, logBox, state) {
   }
 
   render();
+  state.on("history", render);
   return {
     render,
     reset() { state.history = []; render(); },

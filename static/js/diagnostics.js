@@ -4,15 +4,7 @@
 
 import { agreement, vanishing } from "./inspector-math.js";
 import { fmt } from "./format.js";
-
-const SVG = "http://www.w3.org/2000/svg";
-
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
+import { h, svgEl } from "./dom.js";
 
 export function createDiagnostics(toolbar, after, state, { view, svg, inspector, batch, api, run }) {
   const checkBtn = h("button", "", "Gradient check");
@@ -100,16 +92,13 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
     gNote.hidden = !gBox.checked;
     if (!gBox.checked) return;
     if (!pass || !layout) { gNote.textContent = "Press Forward: g′(z) needs the weighted inputs z."; return; }
-    const group = document.createElementNS(SVG, "g");
-    group.setAttribute("class", "gprime-layer");
+    const group = svgEl("g", { class: "gprime-layer" });
     pass.result.layers.forEach((layer, l) => {
       if (!layer.g_prime) return;
       layer.g_prime[pass.shown].forEach((v, j) => {
         const p = layout.neurons[l][j];
-        const t = document.createElementNS(SVG, "text");
-        t.setAttribute("x", String(p.x + layout.r * 0.75));   // upper right: clear of the value below
-        t.setAttribute("y", String(p.y - layout.r * 0.8));
-        t.setAttribute("class", `gprime${v < 0.01 ? " low" : ""}`);
+        // upper right: clear of the value below
+        const t = svgEl("text", { x: p.x + layout.r * 0.75, y: p.y - layout.r * 0.8, class: `gprime${v < 0.01 ? " low" : ""}` });
         t.dataset.layer = String(l);
         t.dataset.neuron = String(j);
         t.dataset.value = String(v);

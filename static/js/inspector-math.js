@@ -28,13 +28,6 @@ const field = (pass, f, l) => pass.result.layers[l][f];
 const outputShortcut = (net) => (net.loss === "bce" && net.output_activation === "sigmoid")
   || (net.loss === "cross_entropy" && net.output_activation === "softmax");
 
-/** g_j = dC_i/da_j^(L) for one sample (before the 1/m). */
-export function costGradA(loss, a, y) {
-  if (loss === "mse") return a - y;
-  if (loss === "bce") return (a - y) / (a * (1 - a));
-  return -y / a;
-}
-
 export function neuronDerivation(ctx, l, j) {
   const { net, pass } = ctx;
   const s = pass.shown;
@@ -106,7 +99,7 @@ function deltaLine(ctx, l, j, delta, gp) {
 function softmaxDeltaLines(ctx, l, j, delta) {
   const { net, pass } = ctx;
   const [a, y] = [field(pass, "a", l)[pass.shown], pass.batch.targets[pass.shown]];
-  const g = a.map((ak, k) => costGradA(net.loss, ak, y[k]));
+  const g = pass.result.cost_grad[pass.shown];   // dC_i/da_k of the output layer, the API's
   const dot = g.reduce((acc, gk, k) => acc + gk * a[k], 0);
   const gSym = (k, value) => ({ ...neuronSym("g", l, k, value), sup: "" });
   const sumK = { t: "group", items: [text("∑ₖ"), { t: "sym", base: "g", sub: "k", sup: "" },
@@ -218,9 +211,7 @@ function chainSection(ctx, l, j, k) {
     let factors;
     if (elementwise) {
       const ai = neuronSym("a", L, i);
-      const a = field(pass, "a", L)[s][i];
-      const y = pass.batch.targets[s][i];
-      factors = [[partial({ ...C, base: "C" }, ai), costGradA(net.loss, a, y), WORDS[0]],
+      factors = [[partial({ ...C, base: "C" }, ai), pass.result.cost_grad[s][i], WORDS[0]],
         [partial(ai, zi), field(pass, "g_prime", L)[s][i], WORDS[1]]];
     } else {
       factors = [[partial({ ...C, base: "C" }, zi), field(pass, "delta", l + 1)[s][i],

@@ -7,13 +7,7 @@
 import { neuronDerivation, weightDerivation } from "./inspector-math.js";
 import { mathLine, refKey } from "./mathml.js";
 import { sym, weightSym } from "./format.js";
-
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
+import { h } from "./dom.js";
 
 const ROLES = ["total", "update", "chain", "chainTotal", "sample", "mean", "l2", "perSample"];
 

@@ -74,6 +74,13 @@ export function scaleBound(values) {
   return m > 0 ? m : 1;
 }
 
+export const SURFACE_GRID = 30;   // points per side of the decision surface's grid
+
+/** The decision surface's grid for 2-D inputs, or null when the inputs are not 2-D. */
+export function surfaceGrid(inputs) {
+  return inputs && inputs.length && inputs[0].length === 2 ? gridOver(inputs, SURFACE_GRID) : null;
+}
+
 /** An evenly spaced grid over the data's bounding box (padded); rows are [x1, x2]. */
 export function gridOver(inputs, n) {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;

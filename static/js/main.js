@@ -27,10 +27,10 @@ const trainButton = $("btn-train");
 const view = createNetworkView($("network"), state);
 const animator = createAnimator(view, () => Number(speed.value));
 const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) => run(() => ctl.editWeight(edge, v)) });
-const tooltip = createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
-const costChart = createCostChart($("cost-chart"), $("log-scale"), state);
-const surface = createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
-const readout = createReadout($("readout"), $("legend"), $("hint"), buttons, state);
+createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
+createCostChart($("cost-chart"), $("log-scale"), state);
+createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
+createReadout($("readout"), $("legend"), $("hint"), buttons, $("train-stats"), state);
 const controls = createControls($("config"), state, {
   message: (text) => showMessage(text),
   onDataset: (fields) => run(async () => {
@@ -43,13 +43,7 @@ const controls = createControls($("config"), state, {
     Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: 0 });
     await ctl.useData({ name: "custom", description: "your data", inputs, targets, custom: true });
   }),
-  onSample: (i) => run(async () => {
-    state.config.sample = i;
-    ctl.persist();
-    view.renderTargets();
-    surface.redraw();
-    await ctl.recompute();
-  }),
+  onSample: (i) => run(() => ctl.selectSample(i)),
   onMode: (fields) => run(async () => {
     Object.assign(state.config, fields);
     ctl.persist();
@@ -58,38 +52,59 @@ const controls = createControls($("config"), state, {
   onArchitecture: (arch) => run(async () => { await pauseTraining(); await ctl.createNetwork(arch); }),
   onHyper: (fields) => run(() => ctl.setHyper(fields)),
 });
-const ctl = createController(state, { network: view, animator, surface, costChart, readout, controls, tooltip });
+const ctl = createController(state, { animator, architecture: () => controls.architecture() });
 const inspector = createInspector($("inspector"), state, { view, matrixView: createMatrixView(), svg: $("network") });
 createDiagnostics($("toolbar-extra"), $("hint"), state,
   { view, svg: $("network"), inspector, batch: () => ctl.currentBatch(), api, run });
 createPresets($("toolbar-extra"), state, { message: (text, kind) => showMessage(text, kind) });
 
 // --- Messages and progress -------------------------------------------------------------
+// A message lives as long as its cause: the next action replaces it, and a notice (kind
+// "info") also fades after NOTICE_MS. It floats over the page, so nothing below it moves.
+const NOTICE_MS = 8000;
+let messageTimer = null;
 function showMessage(text, kind = "error") {
+  clearTimeout(messageTimer);
   $("message-text").textContent = text;
   $("message").dataset.kind = kind;
   $("message").hidden = false;
+  if (kind === "info") messageTimer = setTimeout(hideMessage, NOTICE_MS);
+}
+function hideMessage() {
+  clearTimeout(messageTimer);
+  $("message").hidden = true;
 }
 state.on("message", ({ text, kind }) => showMessage(text, kind));
-$("message-close").addEventListener("click", () => { $("message").hidden = true; });
+$("message-close").addEventListener("click", hideMessage);
 
 let busyTimer = null;
 api.onBusy((busy) => {
   clearTimeout(busyTimer);
-  // Only slow calls, and not while training (the epoch counter shows progress; a flickering
-  // notice would re-lay out the toolbar every chunk).
-  if (busy && !state.training) busyTimer = setTimeout(() => { $("busy").hidden = false; }, 300);
-  else $("busy").hidden = true;
+  // Only slow calls, and not while training (the epoch counter shows progress).
+  if (busy && !state.training) busyTimer = setTimeout(() => { $("busy").classList.add("on"); }, 300);
+  else $("busy").classList.remove("on");
 });
 
-/** Run one action at a time; an error becomes a plain-words message, never a blank page. */
+/** Run actions one at a time, in the order asked (a key pressed five times runs five times);
+ * an error becomes a plain-words message, never a blank page. */
+const MAX_QUEUED = 20;
 let chain = Promise.resolve();
+let queued = 0;
+function showQueue() { $("queue").textContent = queued > 1 ? `${queued - 1} more queued` : ""; }
 function run(action) {
-  chain = chain.then(action).catch((err) => {
+  if (queued >= MAX_QUEUED) {
+    showMessage(`Ignored: ${MAX_QUEUED} actions are already waiting. Let them finish first.`, "info");
+    return chain;
+  }
+  queued += 1;
+  showQueue();
+  chain = chain.then(() => { hideStale(); return action(); }).catch((err) => {
     showMessage(err instanceof api.ApiError ? `The server said: ${err.message}` : `Something went wrong: ${err.message}`);
-  });
+  }).finally(() => { queued -= 1; showQueue(); });
   return chain;
 }
+/** A new action starts: the message of an earlier one no longer applies. */
+function hideStale() { if (!$("message").hidden && $("message").dataset.kind !== "info") hideMessage(); }
 
 // --- Training --------------------------------------------------------------------------
 let trainLoop = null;
@@ -99,24 +114,16 @@ function setTraining(on) {
   trainButton.textContent = on ? "Pause" : "Train";
   trainButton.setAttribute("aria-pressed", on ? "true" : "false");
   for (const b of buttons) if (b !== trainButton) b.disabled = on;
-  readout.renderHint();
 }
 
 async function train() {
   animator.cancel();
   setTraining(true);
-  const start = performance.now();
-  const steps0 = state.network.steps;
-  let epochs = 0;
   let chunk = 20;
   try {
     while (state.training) {
       const t = performance.now();
       const more = await ctl.trainChunk(chunk);
-      epochs += chunk;
-      const secs = (performance.now() - start) / 1000;
-      $("train-stats").textContent = `epochs ${epochs} · updates ${state.network.steps} · `
-        + `${Math.round((state.network.steps - steps0) / secs)} updates/s`;
       if (!more) break;
       const took = performance.now() - t;
       chunk = took < 120 ? Math.min(chunk * 2, 200) : took > 400 ? Math.max(10, Math.floor(chunk / 2)) : chunk;
@@ -126,6 +133,7 @@ async function train() {
     showMessage(err instanceof api.ApiError ? `Training stopped. The server said: ${err.message}` : `Training stopped: ${err.message}`);
   } finally {
     setTraining(false);
+    state.emit("counters", state.counters);   // without the rate, which only means something while training
   }
 }
 
@@ -141,6 +149,7 @@ const actions = {
   step: () => run(() => ctl.step()),
   train: () => {
     if (state.training) { state.training = false; return; }
+    hideStale();
     run(() => { trainLoop = train(); return null; });   // the loop runs beside the action chain
   },
   reset: () => run(async () => {
@@ -176,7 +185,7 @@ document.addEventListener("keydown", (ev) => {
 let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (state.network) { view.render(); view.showPass(); ctl.refreshSurface().catch(() => {}); } }, 150);
+  resizeTimer = setTimeout(() => { if (state.network) { state.emit("resize"); ctl.refreshSurface().catch(() => {}); } }, 150);
 });
 
 // --- Boot: restore ?network=ID and its configuration, or start fresh ---------------------

@@ -4,15 +4,9 @@
 
 import { matrixData } from "./inspector-math.js";
 import { m, matrix, shaped } from "./mathml.js";
+import { h } from "./dom.js";
 
 const MAX_SIDE = 12;   // beyond this a matrix is described, not printed
-
-function h(tag, cls = "", txt = "") {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (txt) node.textContent = txt;
-  return node;
-}
 
 const big = (r, c) => r > MAX_SIDE || c > MAX_SIDE;
 const leafMi = (base, sup) => {

@@ -2,16 +2,9 @@
 // Exposes render/reset plus a highlight API other modules (inspector, matrix view) use.
 
 import { computeLayout, divergingColor, edgeWidth, scaleBound } from "./layout.js";
+import { svgEl } from "./dom.js";
 import { fmt, layerName, sub, sym, weightSym } from "./format.js";
 
-const NS = "http://www.w3.org/2000/svg";
-
-function el(name, attrs = {}, parent = null) {
-  const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 export function createNetworkView(svg, state) {
   let layout = null;
@@ -42,35 +35,35 @@ export function createNetworkView(svg, state) {
     svg.setAttribute("width", layout.width);
     svg.setAttribute("height", layout.height);
     svg.classList.toggle("dense", !layout.legible);
-    const defs = el("defs", {}, svg);
-    const clip = el("clipPath", { id: "neuron-clip", clipPathUnits: "objectBoundingBox" }, defs);
-    el("circle", { cx: 0.5, cy: 0.5, r: 0.5 }, clip);
+    const defs = svgEl("defs", {}, svg);
+    const clip = svgEl("clipPath", { id: "neuron-clip", clipPathUnits: "objectBoundingBox" }, defs);
+    svgEl("circle", { cx: 0.5, cy: 0.5, r: 0.5 }, clip);
     groups = {
-      labels: el("g", { class: "labels" }, svg),
-      glow: el("g", { class: "glows" }, svg),
-      edges: el("g", { class: "edges" }, svg),
-      neurons: el("g", { class: "neurons" }, svg),
-      overlay: el("g", { class: "overlay" }, svg),
+      labels: svgEl("g", { class: "labels" }, svg),
+      glow: svgEl("g", { class: "glows" }, svg),
+      edges: svgEl("g", { class: "edges" }, svg),
+      neurons: svgEl("g", { class: "neurons" }, svg),
+      overlay: svgEl("g", { class: "overlay" }, svg),
     };
     const focusable = layout.legible ? 0 : -1;
     neurons = sizes.map(() => []);
     edges = [];
     sizes.forEach((n, l) => {
-      const heading = el("text", { x: layout.columns[l], y: 14, class: "layer-heading" }, groups.labels);
+      const heading = svgEl("text", { x: layout.columns[l], y: 14, class: "layer-heading" }, groups.labels);
       const [name, role] = layerName(l, sizes.length).split(": ");
-      el("tspan", { x: layout.columns[l], dy: 0 }, heading).textContent = name;
-      if (layout.colGap >= 44) el("tspan", { x: layout.columns[l], dy: 14, class: "role" }, heading).textContent = role;
+      svgEl("tspan", { x: layout.columns[l], dy: 0 }, heading).textContent = name;
+      if (layout.colGap >= 44) svgEl("tspan", { x: layout.columns[l], dy: 14, class: "role" }, heading).textContent = role;
       if (l === 0) return;
       for (let j = 0; j < n; j += 1) {
         for (let k = 0; k < sizes[l - 1]; k += 1) {
           const a = layout.neurons[l - 1][k];
           const b = layout.neurons[l][j];
-          const g = el("g", { class: "edge", "data-layer": l, "data-from": k, "data-to": j, tabindex: focusable }, groups.edges);
+          const g = svgEl("g", { class: "edge", "data-layer": l, "data-from": k, "data-to": j, tabindex: focusable }, groups.edges);
           g.setAttribute("aria-label", `weight ${weightSym(l, j, k)}`);
           const coords = { x1: a.x + layout.r, y1: a.y, x2: b.x - layout.r, y2: b.y };
-          if (layout.legible) el("line", { ...coords, class: "edge-hit" }, g);
-          const line = el("line", { ...coords, class: "edge-line" }, g);
-          const glowLine = el("line", { ...coords, class: "edge-glow", "data-layer": l, "data-from": k, "data-to": j }, groups.glow);
+          if (layout.legible) svgEl("line", { ...coords, class: "edge-hit" }, g);
+          const line = svgEl("line", { ...coords, class: "edge-line" }, g);
+          const glowLine = svgEl("line", { ...coords, class: "edge-glow", "data-layer": l, "data-from": k, "data-to": j }, groups.glow);
           edges.push({ g, line, glow: glowLine, l, from: k, to: j });
         }
       }
@@ -78,18 +71,18 @@ export function createNetworkView(svg, state) {
     sizes.forEach((n, l) => {
       for (let j = 0; j < n; j += 1) {
         const { x, y } = layout.neurons[l][j];
-        const g = el("g", { class: "neuron", "data-layer": l, "data-neuron": j, tabindex: focusable,
+        const g = svgEl("g", { class: "neuron", "data-layer": l, "data-neuron": j, tabindex: focusable,
           transform: `translate(${x} ${y})` }, groups.neurons);
         g.setAttribute("aria-label", `neuron ${sym("a", l, j)}`);
-        const body = el("circle", { r: layout.r, class: "body" }, g);
-        const label = layout.showValues ? el("text", { y: layout.r + 13, class: "value" }, g) : null;
+        const body = svgEl("circle", { r: layout.r, class: "body" }, g);
+        const label = layout.showValues ? svgEl("text", { y: layout.r + 13, class: "value" }, g) : null;
         neurons[l][j] = { g, body, label, image: null };
         if (layout.showValues) {
           if (l === 0) {
-            const t = el("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
+            const t = svgEl("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
             t.textContent = `x${sub(j + 1)}`;
           }
-          if (l === sizes.length - 1) el("text", { x: layout.r + 6, y: 4, class: "target" }, g);
+          if (l === sizes.length - 1) svgEl("text", { x: layout.r + 6, y: 4, class: "target" }, g);
         }
       }
     });
@@ -216,14 +209,14 @@ export function createNetworkView(svg, state) {
       if (!url) { if (n.image) { n.image.remove(); n.image = null; } return; }
       const s = layout.r * 1.05;  // leaves a ring of the value colour around the feature map
       if (!n.image) {
-        n.image = el("image", { x: -s / 2, y: -s / 2, width: s, height: s, class: "feature",
+        n.image = svgEl("image", { x: -s / 2, y: -s / 2, width: s, height: s, class: "feature",
           "clip-path": "url(#neuron-clip)", preserveAspectRatio: "none" }, n.g);
       }
       setAttr(n.image, "href", url);
     }));
   }
 
-  return {
+  const api = {
     get layout() { return layout; },
     neuronEl,
     edgeEl,
@@ -274,4 +267,13 @@ export function createNetworkView(svg, state) {
     geometry() { return layout; },
     overlay() { return groups.overlay; },
   };
+
+  // The state's channels this view draws.
+  state.on("reset", () => api.reset());
+  state.on("network", () => api.render());
+  state.on("pass", (pass) => { if (state.network) api.showPass({ paintAll: !(pass && pass.animate) }); });
+  state.on("features", (urls) => api.setFeatures(urls));
+  state.on("sample", () => { if (state.network) renderTargets(); });
+  state.on("resize", () => { if (state.network) { api.render(); api.showPass(); } });
+  return api;
 }

@@ -3,10 +3,11 @@
 
 import { createState } from "./state.js";
 import { createNetworkView } from "./network-view.js";
-import { num, parseNumber, pretty, value } from "./notation.js";
+import * as api from "./api.js";
+import { svgEl } from "./dom.js";
+import { fmt, parseNumber, pretty, value } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const NS = "http://www.w3.org/2000/svg";
 const SCORE_KEY = "backprop-lab:practice:score";
 
 const state = createState();
@@ -15,18 +16,6 @@ let question = null;
 let shownSteps = 0;
 let solution = [];
 let answered = false;
-
-async function call(method, path, body) {
-  const init = { method, headers: { accept: "application/json" } };
-  if (body !== undefined) { init.headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
-  const res = await fetch(path, init);
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    const d = data && data.detail;
-    throw new Error(typeof d === "string" ? d : Array.isArray(d) ? d.map((e) => e.msg).join("; ") : res.statusText);
-  }
-  return data;
-}
 
 function say(text) {
   $("message-text").textContent = text;
@@ -48,16 +37,6 @@ function renderScore(score = loadScore()) {
 }
 
 // --- The drawing ----------------------------------------------------------------------------
-function svgText(parent, x, y, text, cls) {
-  const t = document.createElementNS(NS, "text");
-  t.setAttribute("x", x.toFixed(1));
-  t.setAttribute("y", y.toFixed(1));
-  t.setAttribute("class", cls);
-  t.textContent = text;
-  parent.appendChild(t);
-  return t;
-}
-
 function draw(q) {
   const has = Boolean(q.network);
   $("network-wrap").hidden = !has;
@@ -75,16 +54,16 @@ function draw(q) {
     const a = layout.neurons[l][k];
     const b = layout.neurons[l + 1][j];
     const t = 0.18 + 0.3 * (j / Math.max(1, w.length - 1));  // spread the labels leaving one neuron
-    svgText(overlay, a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t - 4, num(wjk), "edge-label");
+    svgEl("text", { x: (a.x + (b.x - a.x) * t).toFixed(1), y: (a.y + (b.y - a.y) * t - 4).toFixed(1), class: "edge-label" }, overlay, fmt(wjk));
   })));
   // Inputs under the input neurons; given neuron values under their neurons.
   const labels = new Map();
-  if (q.data.inputs) q.data.inputs[0].forEach((x, k) => labels.set(`0:${k}`, `x${"₁₂₃₄"[k] || ""} = ${num(x)}`));
+  if (q.data.inputs) q.data.inputs[0].forEach((x, k) => labels.set(`0:${k}`, `x${"₁₂₃₄"[k] || ""} = ${fmt(x)}`));
   for (const g of q.given) {
     const layerVector = /^(a|delta)\^\(([0-9]+)\)$/.exec(g.symbol);  // e.g. a^(2): one label per neuron
     if (layerVector && Array.isArray(g.value)) {
       const letter = layerVector[1] === "a" ? "a" : "δ";
-      g.value.forEach((v, j) => labels.set(`${layerVector[2] - 1}:${j}`, `${letter}${"₁₂₃₄"[j] || ""}⁽${"⁰¹²³⁴⁵⁶⁷⁸⁹"[layerVector[2]]}⁾ = ${num(v)}`));
+      g.value.forEach((v, j) => labels.set(`${layerVector[2] - 1}:${j}`, `${letter}${"₁₂₃₄"[j] || ""}⁽${"⁰¹²³⁴⁵⁶⁷⁸⁹"[layerVector[2]]}⁾ = ${fmt(v)}`));
     } else if (g.ref && g.ref.neuron !== undefined && !g.symbol.startsWith("y")) {
       labels.set(`${g.ref.layer}:${g.ref.neuron}`, `${pretty(g.symbol)} = ${value(g.value)}`);
     }
@@ -149,7 +128,7 @@ function showQuestion(q) {
 async function newQuestion() {
   say("");
   const kind = $("kind").value;
-  const q = await call("POST", "/api/quizzes", kind ? { kind } : {});
+  const q = await api.newQuiz(kind ? { kind } : {});
   const url = new URL(window.location.href);
   url.searchParams.set("q", q.id);
   window.history.replaceState(null, "", url);
@@ -171,7 +150,7 @@ async function submit(giveUp) {
     payload = question.answer_length ? values : values[0];
   }
   say("");
-  const res = await call("POST", `/api/quizzes/${encodeURIComponent(question.id)}/answer`, { value: payload });
+  const res = await api.answerQuiz(question.id, payload);
   answered = true;
   $("check").disabled = true;
   $("give-up").disabled = true;
@@ -240,7 +219,7 @@ $("reset-score").addEventListener("click", () => saveScore({ right: 0, tried: 0 
 
 async function boot() {
   renderScore();
-  const kinds = await call("GET", "/api/quizzes/kinds");
+  const kinds = await api.quizKinds();
   for (const k of kinds) {
     const o = document.createElement("option");
     o.value = k.name;
@@ -249,7 +228,7 @@ async function boot() {
   }
   const wanted = new URLSearchParams(window.location.search).get("q");
   if (wanted && /^[a-z_]+-[0-9]+$/.test(wanted)) {
-    try { showQuestion(await call("GET", `/api/quizzes/${wanted}`)); } catch { await newQuestion(); }
+    try { showQuestion(await api.getQuiz(wanted)); } catch { await newQuestion(); }
   } else {
     await newQuestion();
   }

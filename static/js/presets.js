@@ -4,34 +4,14 @@
 // restores any link.
 
 import { saveConfig } from "./url-state.js";
-import { pretty } from "./notation.js";
+import * as api from "./api.js";
+import { h } from "./dom.js";
+import { pretty } from "./format.js";
 
 export const FORMAT = "backprop-lab/1";
 const FIXED = new Set(["xor", "and", "or"]);   // datasets that are one fixed table
 const MAX_FILE_BYTES = 4_000_000;
 const NOTICE = "backprop-lab:notice";   // said once on the page the load opens
-
-async function call(method, path, body) {
-  const init = { method, headers: { accept: "application/json" } };
-  if (body !== undefined) {
-    init.headers["content-type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(explain(data && data.detail) || res.statusText);
-  return data;
-}
-
-/** The server's 422 detail in plain words: "network → weights → 0: ...". */
-export function explain(detail) {
-  if (typeof detail === "string") return detail;
-  if (!Array.isArray(detail)) return "";
-  return detail.slice(0, 4).map((d) => {
-    const where = (d.loc || []).filter((p) => p !== "body").join(" → ");
-    return where ? `${where}: ${d.msg}` : d.msg;
-  }).join("; ");
-}
 
 /** The save file of the page's current network, data and settings. */
 export function saveDocument(network, data, config) {
@@ -70,25 +50,17 @@ function configFor(imported) {
   return { ...config, dataset: "custom", csv, csvTargets: data.targets[0].length };
 }
 
-function el(tag, attrs, parent, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  parent.appendChild(node);
-  return node;
-}
-
 /**
  * Buttons in `container`; state is the page's state (network, data, config).
  * message(text, kind) shows a notice; go(url) opens the loaded network (a page load).
  */
 export function createPresets(container, state, { message, go = (url) => window.location.assign(url) }) {
-  const box = el("div", { class: "saveload", role: "group", "aria-label": "Save and load" }, container);
-  const download = el("button", { type: "button", id: "btn-download", title: "Download the network, data and settings as JSON" }, box, "Download JSON");
-  const loadLabel = el("label", { class: "button-like", for: "load-file" }, box, "Load JSON…");
-  const file = el("input", { type: "file", id: "load-file", accept: "application/json,.json", class: "visually-hidden" }, box);
-  const picker = el("select", { id: "preset", "aria-label": "Presets" }, box);
-  el("option", { value: "" }, picker, "Presets…");
+  const box = h("div", { class: "saveload", role: "group", "aria-label": "Save and load" }, "", container);
+  const download = h("button", { type: "button", id: "btn-download", title: "Download the network, data and settings as JSON" }, "Download JSON", box);
+  const loadLabel = h("label", { class: "button-like", for: "load-file" }, "Load JSON…", box);
+  const file = h("input", { type: "file", id: "load-file", accept: "application/json,.json", class: "visually-hidden" }, "", box);
+  const picker = h("select", { id: "preset", "aria-label": "Presets" }, "", box);
+  h("option", { value: "" }, "Presets…", picker);
   loadLabel.tabIndex = 0;
   loadLabel.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); file.click(); } });
 
@@ -98,7 +70,7 @@ export function createPresets(container, state, { message, go = (url) => window.
       throw new Error("this file has no \"data\" (inputs and targets), and its network does not fit the "
         + "page's default XOR data: add the data it was trained on");
     }
-    const imported = await call("POST", "/api/networks/import", doc);
+    const imported = await api.importNetwork(doc);
     saveConfig(imported.network.id, configFor(imported));
     const notice = `Loaded ${what}.${doc.description ? " " + pretty(doc.description) : ""}`;
     try { sessionStorage.setItem(NOTICE, notice); } catch { /* no storage: the notice is skipped */ }
@@ -110,10 +82,10 @@ export function createPresets(container, state, { message, go = (url) => window.
   download.addEventListener("click", async () => {
     try {
       if (!state.network || !state.data) throw new Error("there is no network yet");
-      const network = await call("GET", `/api/networks/${encodeURIComponent(state.network.id)}`);
+      const network = await api.getNetwork(state.network.id);
       const doc = saveDocument(network, state.data, state.config);
       const blob = new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" });
-      const a = el("a", { href: URL.createObjectURL(blob), download: `backprop-lab-${network.layer_sizes.join("-")}.json` }, document.body);
+      const a = h("a", { href: URL.createObjectURL(blob), download: `backprop-lab-${network.layer_sizes.join("-")}.json` }, "", document.body);
       a.click();
       setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
     } catch (err) {
@@ -138,7 +110,7 @@ export function createPresets(container, state, { message, go = (url) => window.
     picker.value = "";
     if (!name) return;
     try {
-      const doc = await call("GET", `/api/presets/${encodeURIComponent(name)}`);
+      const doc = await api.getPreset(name);
       await open(doc, `the preset “${doc.title || name}”`);
     } catch (err) {
       message(`Could not load the preset: ${err.message}`);
@@ -151,9 +123,9 @@ export function createPresets(container, state, { message, go = (url) => window.
     if (notice) message(notice, "info");
   } catch { /* no storage */ }
 
-  call("GET", "/api/presets").then((list) => {
+  api.listPresets().then((list) => {
     for (const p of list) {
-      const o = el("option", { value: p.name, title: p.description }, picker, p.title);
+      const o = h("option", { value: p.name, title: p.description }, p.title, picker);
       o.dataset.sizes = p.layer_sizes.join("-");
     }
   }).catch(() => { picker.disabled = true; });

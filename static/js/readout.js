@@ -2,18 +2,14 @@
 // and the hint that says what to press next. Every number is the API's.
 
 import { divergingColor } from "./layout.js";
+import { h } from "./dom.js";
 import { fmt } from "./format.js";
 
 const PHASE = { forward: "after Forward", backward: "after Backward", step: "Step: passes computed before the update" };
 
-function span(text, cls) {
-  const s = document.createElement("span");
-  s.textContent = text;
-  if (cls) s.className = cls;
-  return s;
-}
+const span = (text, cls = "") => h("span", cls, text);
 
-export function createReadout(readout, legend, hint, buttons, state) {
+export function createReadout(readout, legend, hint, buttons, stats, state) {
   function render() {
     readout.replaceChildren();
     const { data, config, pass } = state;
@@ -57,16 +53,14 @@ export function createReadout(readout, legend, hint, buttons, state) {
     if (key0 === legendKey) return;
     legendKey = key0;
     legend.replaceChildren();
-    const key = document.createElement("div");
-    key.className = "edge-key";
+    const key = h("div", "edge-key");
     key.append(span("Edges:", "title"), span("", "swatch pos"), span("positive w"), span("", "swatch neg"),
       span("negative w (dashed)"), span("thicker = larger |w|"), span("", "dot fwd"), span("forward signal"),
       span("", "dot bwd"), span("backward error"));
     legend.appendChild(key);
     if (!info) return;
     const { kind, bound } = info;
-    const scale = document.createElement("div");
-    scale.className = "scale";
+    const scale = h("div", "scale");
     const bar = span("", "bar");
     const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t * bound, bound)).join(", ");
     bar.style.background = `linear-gradient(to right, ${stops})`;
@@ -75,7 +69,26 @@ export function createReadout(readout, legend, hint, buttons, state) {
     legend.appendChild(scale);
   }
 
+  /** What was done to this network: epochs trained, updates stored, and the last training's speed. */
+  let rate = { at: 0, updates: 0, perSecond: null };
+  function renderCounters(counters) {
+    if (!counters) { stats.textContent = ""; return; }
+    if (state.training) {
+      const secs = (performance.now() - rate.at) / 1000;
+      if (secs > 0) rate.perSecond = Math.round((counters.updates - rate.updates) / secs);
+    }
+    stats.textContent = `epochs ${counters.epochs} · updates ${counters.updates}`
+      + (rate.perSecond === null ? "" : ` · ${rate.perSecond} updates/s`);
+  }
+
   state.on("legend", renderLegend);
+  for (const channel of ["pass", "network", "data", "sample"]) state.on(channel, render);
+  state.on("training", () => {
+    if (state.training) rate = { at: performance.now(), updates: state.counters ? state.counters.updates : 0, perSecond: null };
+    renderHint();
+  });
+  state.on("counters", renderCounters);
+  state.on("reset", () => { rate.perSecond = null; });
   renderLegend(null);
   return { render, renderHint, reset() { readout.replaceChildren(); legendKey = null; renderLegend(null); } };
 }

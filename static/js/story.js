@@ -5,35 +5,24 @@
 import { createState } from "./state.js";
 import { createNetworkView } from "./network-view.js";
 import { divergingRGB } from "./layout.js";
-import { num } from "./notation.js";
+import * as api from "./api.js";
+import { svgEl } from "./dom.js";
+import { fmt } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const NS = "http://www.w3.org/2000/svg";
 const BOX = [-0.5, 1.5];
 const TRAIN_EPOCHS = 2000;
 const CHUNK = 250;
 const GRID = 40;
-
-async function call(method, path, body) {
-  const init = { method, headers: { accept: "application/json" } };
-  if (body !== undefined) { init.headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
-  const res = await fetch(path, init);
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(typeof (data && data.detail) === "string" ? data.detail : res.statusText);
-  return data;
-}
 
 function say(text) {
   $("message-text").textContent = text;
   $("message").hidden = !text;
 }
 
-function el(name, attrs, parent) {
-  const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, typeof v === "number" ? v.toFixed(2) : v);
-  parent.appendChild(node);
-  return node;
-}
+/** An SVG element; coordinates rounded to 2 decimals (the drawing needs no more). */
+const el = (name, attrs, parent) =>
+  svgEl(name, Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, typeof v === "number" ? v.toFixed(2) : v])), parent);
 
 // --- Chapter 1: the perceptron ------------------------------------------------------------
 let run = null;
@@ -88,13 +77,13 @@ function drawErrors(epochs) {
 function showEpoch(i) {
   const ep = run.epochs[i - 1];
   drawPlane($("perceptron-plane"), run.inputs, run.targets, { line: ep.line, wrong: ep.misclassified });
-  $("epoch-out").textContent = `${i}: w = (${num(ep.weights[0])}, ${num(ep.weights[1])}), b = ${num(ep.bias)}, `
+  $("epoch-out").textContent = `${i}: w = (${fmt(ep.weights[0])}, ${fmt(ep.weights[1])}), b = ${fmt(ep.bias)}, `
     + `${ep.errors} mistake${ep.errors === 1 ? "" : "s"}`;
 }
 
 async function runPerceptron(dataset) {
   say("");
-  run = await call("POST", "/api/perceptron", { dataset, epochs: dataset === "xor" ? 1000 : 100 });
+  run = await api.perceptron({ dataset, epochs: dataset === "xor" ? 1000 : 100 });
   const summary = $("perceptron-summary");
   summary.textContent = run.summary;
   summary.dataset.outcome = run.converged_epoch !== null ? "converged" : run.cycle ? "cycles" : "running";
@@ -122,7 +111,7 @@ function drawCost() {
   const xOf = (i) => left + (i / Math.max(1, TRAIN_EPOCHS - 1)) * (w - left - 8);
   const yOf = (c) => h - bottom - (c / top) * (h - bottom - 10);
   el("line", { x1: left, y1: h - bottom, x2: w - 4, y2: h - bottom, class: "axis" }, svg);
-  el("text", { x: 2, y: yOf(top) + 4 }, svg).textContent = num(top, 2);
+  el("text", { x: 2, y: yOf(top) + 4 }, svg).textContent = fmt(top, 2);
   el("text", { x: 14, y: h - bottom + 4 }, svg).textContent = "0";
   el("text", { x: w - 80, y: h - 6 }, svg).textContent = `epoch ${TRAIN_EPOCHS}`;
   const pts = costs.map((c, i) => `${xOf(i).toFixed(1)},${yOf(c).toFixed(1)}`).join(" ");
@@ -133,13 +122,13 @@ function setCost(c, epochs) {
   const out = $("xor-cost");
   out.dataset.cost = String(c);
   out.dataset.epochs = String(epochs);
-  out.textContent = `after ${epochs} epochs: cost ${num(c)}`;
+  out.textContent = `after ${epochs} epochs: cost ${fmt(c)}`;
 }
 
 async function buildNet() {
   say("");
-  const doc = await call("GET", "/api/presets/xor");
-  const imported = await call("POST", "/api/networks/import", doc);
+  const doc = await api.getPreset("xor");
+  const imported = await api.importNetwork(doc);
   net = imported.network;
   data = imported.data;
   costs = [];
@@ -149,7 +138,7 @@ async function buildNet() {
   $("backprop-plots").hidden = false;
   view.reset();
   view.render();
-  const first = await call("POST", `/api/networks/${net.id}/forward`, data);
+  const first = await api.forward(net.id, data.inputs, data.targets);
   setCost(first.cost, 0);
   $("train-net").disabled = false;
   await heatmaps();
@@ -160,7 +149,7 @@ async function trainNet() {
   $("build-net").disabled = true;
   try {
     while (costs.length < TRAIN_EPOCHS) {
-      const res = await call("POST", `/api/networks/${net.id}/train`, { ...data, epochs: CHUNK });
+      const res = await api.train(net.id, { ...data, epochs: CHUNK });
       costs.push(...res.costs);
       net = res.network;
       state.network = net;
@@ -182,7 +171,7 @@ async function heatmaps() {
     const x2 = BOX[1] - ((i + 0.5) / GRID) * (BOX[1] - BOX[0]);
     for (let k = 0; k < GRID; k += 1) points.push([BOX[0] + ((k + 0.5) / GRID) * (BOX[1] - BOX[0]), x2]);
   }
-  const res = await call("POST", `/api/networks/${net.id}/forward`, { inputs: points });
+  const res = await api.forward(net.id, points);
   const hidden = res.layers[1].a;
   const out = res.layers[2].a;
   const maps = [

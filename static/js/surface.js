@@ -1,9 +1,7 @@
 // For 2-D inputs: the decision surface (output neuron over the input plane) with the data
 // on top, and one small heatmap per hidden neuron, all from one /forward call on a grid.
 
-import { divergingRGB, gridOver } from "./layout.js";
-
-export const GRID = 30;
+import { divergingRGB } from "./layout.js";
 
 /** Centre and half-range of the colour scale for an activation's values. */
 function scaleFor(activation, values) {
@@ -96,23 +94,21 @@ export function createSurface(canvas, figure, note, state) {
     });
   }
 
-  return {
-    /** True when the data is 2-D, so a grid call makes sense. */
-    applies() { return Boolean(state.data && state.data.inputs[0].length === 2); },
-    grid() { return gridOver(state.data.inputs, GRID); },
-    /** Draw from the API's /forward result on the grid. */
-    render(grid, result) {
-      last = { grid, result };
-      figure.hidden = false;
-      draw();
-      return features();
-    },
-    redraw: draw,
-    reset() {
-      last = null;
-      figure.hidden = !this.applies();
-      if (figure.hidden) return;
-      canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
-    },
-  };
+  function reset() {
+    last = null;
+    figure.hidden = !(state.data && state.data.inputs[0].length === 2);
+    if (!figure.hidden) canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  }
+
+  // {grid, layers} of a /forward on the grid, or null: the drawing, then the hidden
+  // neurons' feature maps for the network view.
+  state.on("surface", (detail) => {
+    if (!detail) { reset(); state.emit("features", null); return; }
+    last = { grid: detail.grid, result: { layers: detail.layers } };
+    figure.hidden = false;
+    draw();
+    state.emit("features", features());
+  });
+  state.on("sample", draw);
+  return { redraw: draw, reset };
 }

@@ -1,6 +1,7 @@
 // Hover and keyboard focus on a neuron or edge show its numbers (all from the API);
 // click or Enter selects it (events on the state bus) and, for an edge, opens the editor.
 
+import { h } from "./dom.js";
 import { fmt, sym, weightSym } from "./format.js";
 
 function neuronLines(state, l, j) {
@@ -45,13 +46,9 @@ export function createTooltip(tip, svg, state, { onEditEdge }) {
       : edgeLines(state, Number(d.layer), Number(d.from), Number(d.to));
     tip.replaceChildren();
     for (const [k, v] of lines) {
-      const row = document.createElement("div");
-      const a = document.createElement("span");
-      const b = document.createElement("span");
-      a.className = "k"; b.className = "v";
-      a.textContent = k; b.textContent = v;
-      row.append(a, b);
-      tip.appendChild(row);
+      const row = h("div", "", "", tip);
+      h("span", "k", k, row);
+      h("span", "v", v, row);
     }
     tip.hidden = false;
     const box = target.getBoundingClientRect();
@@ -88,9 +85,12 @@ export function createTooltip(tip, svg, state, { onEditEdge }) {
     if (t && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); ev.stopPropagation(); select(t); }
   });
 
+  const refresh = () => { if (current && current.isConnected) show(current); else hide(); };
+  state.on("pass", refresh);
+  state.on("network", refresh);
   return {
     /** Refresh the open tooltip after new numbers arrived. */
-    render() { if (current && current.isConnected) show(current); else hide(); },
+    render: refresh,
     reset: hide,
   };
 }

@@ -2,7 +2,7 @@
 // tests/test_inspector_math.py, which runs node --test on a copy inside a {"type": "module"} package).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agreement, costGradA, neuronDerivation, vanishing, weightDerivation } from "../../static/js/inspector-math.js";
+import { agreement, neuronDerivation, vanishing, weightDerivation } from "../../static/js/inspector-math.js";
 
 const sig = (z) => 1 / (1 + Math.exp(-z));
 
@@ -30,6 +30,7 @@ const result = {
     { a: [[a1]], z: [[z1]], g_prime: [[a1 * (1 - a1)]], delta: [[d1]] },
     { a: [[a2]], z: [[z2]], g_prime: [[a2 * (1 - a2)]], delta: [[d2]] },
   ],
+  cost_grad: [[a2 - y]], // dC/da of squared error, as the API sends it
   gradients: { weights: [[[d1 * x]], [[d2 * a1]]], biases: [[d1], [d2]] },
 };
 const ctx = {
@@ -92,8 +93,14 @@ test("output delta: (a - y) g'(z) for squared error, a - y for cross-entropy", (
     ["a", a2],
     ["y", y],
   ]);
-  assert.equal(costGradA("bce", 0.25, 1), (0.25 - 1) / (0.25 * 0.75));
-  assert.equal(costGradA("mse", 0.44, 1), 0.44 - 1); // the lecture's -0.56, with its sign
+});
+
+test("dC/da in the chain is the API's cost_grad, never computed in the page", () => {
+  const g = (0.25 - 1) / (0.25 * 0.75); // what binary cross-entropy's dC/da would be at a = 0.25, y = 1
+  const bce = { ...ctx, net: { ...net, loss: "bce" }, pass: { ...ctx.pass, result: { ...result, cost_grad: [[g]] } } };
+  const chain = weightDerivation(bce, 1, 0, 0).find((s) => s.title.startsWith("The chain rule"));
+  assert.equal(chain.lines[0].factors[0].value, g);
+  assert.equal(chain.lines[0].factors[0].value, bce.pass.result.cost_grad[0][0]);
 });
 
 test("vanishing: warns when a hidden layer's mean |delta| is 2+ orders below the output's", () => {
@@ -135,7 +142,7 @@ const sm = (() => {
   const net = { layer_sizes: [2, 2, 3], weights: [W1, W2], biases: [b1, b2], hidden_activation: "sigmoid",
     output_activation: "softmax", loss: "mse", learning_rate: 0.5, l2: 0 };
   const result = { layers: [{ a: [x] }, { a: [a1], z: [z1], g_prime: [a1.map((v) => v * (1 - v))], delta: [d1] },
-    { a: [a2], z: [z2], g_prime: [a2.map((v) => v * (1 - v))], delta: [d2] }],
+    { a: [a2], z: [z2], g_prime: [a2.map((v) => v * (1 - v))], delta: [d2] }], cost_grad: [g],
   gradients: { weights: [d1.map((dj) => x.map((xk) => dj * xk)), d2.map((di) => a1.map((ak) => di * ak))], biases: [d1, d2] } };
   const ctx = { net, pass: { kind: "backward", result, batch: { rows: [0], targets: [y] }, shown: 0 }, after: null, check: null };
   return { x, y, W2, a1, a2, g, dot, d1, d2, ctx };
