@@ -1,4 +1,4 @@
-"""The page's pure JavaScript (layout maths, CSV parsing, batches, notation), run with node.
+"""The page's pure JavaScript (layout maths, batches, notation), run with node (CSV: test_csv_parse.py).
 
 Each case evaluates the real ES module in node and compares with values worked out here."""
 
@@ -69,26 +69,6 @@ def test_the_grid_covers_the_data_with_n_by_n_points() -> None:
     box = g["box"]
     assert box["x0"] < 0 and box["x1"] > 1 and box["y0"] < 0 and box["y1"] > 2
     assert g["points"][0][1] > g["points"][-1][1]  # first row at the top (large x2)
-
-
-def test_csv_is_split_into_inputs_and_targets_after_an_optional_header() -> None:
-    out = js("data.js", 'M.parseCSV("x1,x2,y\\n0, 1, 1\\n2;3;0\\n\\n# note\\n4\\t5\\t1", 1)')
-    assert out == {"inputs": [[0, 1], [2, 3], [4, 5]], "targets": [[1], [0], [1]]}
-    assert js("data.js", 'M.parseCSV("1,2,3,4", 2)') == {"inputs": [[1, 2]], "targets": [[3, 4]]}
-
-
-@pytest.mark.parametrize("text,targets,message", [
-    ("", 1, "The data is empty"),
-    ("a,b\n1,2\n3,oops", 1, 'Line 3, column 2: "oops" is not a number'),
-    ("1,2,3\n4,5", 1, "sample 2 has 2"),
-    ("1,2\n3,4", 2, "leaves no inputs"),
-    ("a,b", 1, "no lines of numbers"),
-    ("1,2\n1,NaN", 1, 'Line 2, column 2: "NaN" is not a number'),
-])
-def test_bad_csv_gets_a_plain_message(text: str, targets: int, message: str) -> None:
-    got = js("data.js", f"{{ try {{ M.parseCSV({json.dumps(text)}, {targets}); return 'accepted'; }} "
-                        "catch (e) { return e.message; } }")
-    assert message in got
 
 
 def test_the_batch_of_each_mode_and_where_the_shown_sample_sits() -> None:

@@ -56,6 +56,8 @@ async function call(method, path, body) {
 const net = (id, tail = "") => `/api/networks/${encodeURIComponent(id)}${tail}`;
 
 export const listDatasets = () => call("GET", "/api/datasets");
+/** The OpenAPI document: the page reads the API's limits from it (limits.js). */
+export const schema = () => call("GET", "/openapi.json");
 export const getDataset = (name, { samples, noise, seed }) =>
   call("GET", `/api/datasets/${encodeURIComponent(name)}?samples=${samples}&noise=${noise}&seed=${seed}`);
 export const createNetwork = (body) => call("POST", "/api/networks", body);

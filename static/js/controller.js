@@ -3,7 +3,7 @@
 // the page comes from an API response.
 
 import * as api from "./api.js";
-import { batchFor, trainBatchSize } from "./data.js";
+import { batchFor, trainBatchSize, wantedData } from "./data.js";
 import { surfaceGrid } from "./layout.js";
 import { saveConfig, writeUrl } from "./url-state.js";
 
@@ -12,6 +12,9 @@ const GRID_CHUNK = 300;   // grid points per /forward call: each reply parses in
 const MAX_HISTORY = 20000;
 
 export const DEFAULT_ARCH = { hidden: [4], hidden_activation: "sigmoid", output_activation: "sigmoid", loss: "mse" };
+
+/** An action that cannot run yet, and why: shown as it is, not as a failure. */
+export class Notice extends Error {}
 
 export function createController(state, { animator, architecture }) {
   let surfaceAt = 0;
@@ -24,8 +27,14 @@ export function createController(state, { animator, architecture }) {
     saveConfig(state.network.id, state.config);
   }
 
+  /** A linked network whose widths no built-in data set has waits for pasted data. */
+  function requireData() {
+    if (!state.data) throw new Notice(wantedData(state.network.layer_sizes));
+  }
+
   /** The inputs and targets of the current batch and where the shown sample sits. */
   function currentBatch() {
+    requireData();
     const { rows, shown } = batchFor(state.data.inputs.length, state.config);
     return { rows, shown, inputs: rows.map((i) => state.data.inputs[i]), targets: rows.map((i) => state.data.targets[i]) };
   }
@@ -54,6 +63,7 @@ export function createController(state, { animator, architecture }) {
 
   /** The cost of the whole data set now, as one point of the cost chart. */
   async function refreshCost() {
+    if (!state.data) return;
     const res = await api.forward(state.network.id, state.data.inputs, state.data.targets);
     const last = state.history[state.history.length - 1];
     if (!last || last.x !== state.network.steps) state.history.push({ x: state.network.steps, cost: res.cost });
@@ -62,7 +72,7 @@ export function createController(state, { animator, architecture }) {
 
   /** One /forward call on a grid over the 2-D input plane: decision surface + hidden features. */
   async function refreshSurface() {
-    const grid = surfaceGrid(state.data.inputs);
+    const grid = state.data && surfaceGrid(state.data.inputs);
     if (!grid) { state.emit("surface", null); return; }
     const id = state.network.id;
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
@@ -106,8 +116,11 @@ export function createController(state, { animator, architecture }) {
 
   async function createNetwork(arch, { seed, learning_rate, l2 } = {}) {
     const net = state.network;
+    // the data's widths; without data (a linked network waiting for it), the network's
+    const [nIn, nOut] = state.data ? [state.data.inputs[0].length, state.data.targets[0].length]
+      : [net.layer_sizes[0], net.layer_sizes[net.layer_sizes.length - 1]];
     const body = {
-      layer_sizes: [state.data.inputs[0].length, ...arch.hidden, state.data.targets[0].length],
+      layer_sizes: [nIn, ...arch.hidden, nOut],
       hidden_activation: arch.hidden_activation, output_activation: arch.output_activation, loss: arch.loss,
       learning_rate: learning_rate ?? (net ? net.learning_rate : 1), l2: l2 ?? (net ? net.l2 : 0),
     };
@@ -192,6 +205,7 @@ export function createController(state, { animator, architecture }) {
 
   /** One chunk of training; returns false when training must stop. */
   async function trainChunk(epochs) {
+    requireData();
     const before = state.network.steps;
     const res = await api.train(state.network.id, {
       inputs: state.data.inputs, targets: state.data.targets, epochs,

@@ -1,7 +1,8 @@
 // The configuration form: data, sample, batch mode, architecture, activations, loss,
 // learning rate, L2. It validates and explains; main.js turns its intents into API calls.
 
-import { comboProblem, parseCSV } from "./data.js";
+import { comboProblem } from "./data.js";
+import { parseCSV } from "./csv.js";
 import { h } from "./dom.js";
 import { fmt } from "./format.js";
 
@@ -10,8 +11,9 @@ export const MAX_HIDDEN_NEURONS = 32;
 const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
 const LOSS_NAMES = { mse: "squared error", bce: "binary cross-entropy", cross_entropy: "cross-entropy" };
 
+/** A button; label (optional) names it for screen readers where its text is a symbol. */
 function button(text, label, onClick) {
-  const b = h("button", { type: "button", "aria-label": label }, text);
+  const b = h("button", label ? { type: "button", "aria-label": label } : { type: "button" }, text);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -23,12 +25,14 @@ export function createControls(form, state, handlers) {
     noise: $("noise"), csv: $("csv"), csvTargets: $("csv-targets"), sample: $("sample"), mode: $("mode"),
     batchLabel: $("batch-size-label"), batchSize: $("batch-size"), layers: $("layers-editor"),
     hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
-    lr: $("learning-rate"), l2: $("l2"),
+    lr: $("learning-rate"), l2: $("l2"), csvBox: $("csv-box"), csvNote: $("csv-note"),
   };
   let infos = [];
   let hiddenSizes = [];
 
-  const nOutputs = () => (state.data ? state.data.targets[0].length : 1);
+  // the data's target columns; without data (a linked network waiting for it), the network's outputs
+  const nOutputs = () => (state.data ? state.data.targets[0].length
+    : state.network ? state.network.layer_sizes[state.network.layer_sizes.length - 1] : 1);
 
   function architecture() {
     return { hidden: hiddenSizes.slice(), hidden_activation: f.hidden.value,
@@ -73,7 +77,7 @@ export function createControls(form, state, handlers) {
         button("+", `more neurons in layer ${i + 2}`, change(1)),
         button("remove", `remove layer ${i + 2}`, () => { hiddenSizes.splice(i, 1); handlers.onArchitecture(architecture()); }));
     });
-    const add = button("+ add hidden layer", "add a hidden layer", () => {
+    const add = button("+ add hidden layer", null, () => {
       if (hiddenSizes.length >= MAX_HIDDEN_LAYERS) {
         handlers.message(`At most ${MAX_HIDDEN_LAYERS} hidden layers.`);
         return;
@@ -99,6 +103,7 @@ export function createControls(form, state, handlers) {
     f.sample.value = String(Math.min(state.config.sample, limit - 1));
   }
 
+  /** A number field checked against a range (limits.js: the API's own limits where it has one). */
   function readNumber(input, { min, max, exclusiveMin = false, name }) {
     const v = Number(input.value);
     const ok = input.value.trim() !== "" && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max;
@@ -113,16 +118,18 @@ export function createControls(form, state, handlers) {
   });
   for (const input of [f.samples, f.noise]) {
     input.addEventListener("change", () => {
-      const samples = readNumber(f.samples, { min: 4, max: 2000, name: "Samples" });
-      const noise = readNumber(f.noise, { min: 0, max: 1, name: "Noise" });
+      const samples = readNumber(f.samples, { ...state.limits.samples, name: "Samples" });
+      const noise = readNumber(f.noise, { ...state.limits.noise, name: "Noise" });
       if (samples !== null && noise !== null) handlers.onDataset({ samples: Math.round(samples), noise });
     });
   }
   $("csv-use").addEventListener("click", () => {
     try {
-      const parsed = parseCSV(f.csv.value, Number(f.csvTargets.value));
+      const parsed = parseCSV(f.csv.value, Number(f.csvTargets.value), state.limits);
       f.csv.setAttribute("aria-invalid", "false");
+      f.csvNote.textContent = "";
       handlers.onCustomData({ ...parsed, csv: f.csv.value, csvTargets: Number(f.csvTargets.value) });
+      if (parsed.note) handlers.message(parsed.note, "info");
     } catch (err) {
       f.csv.setAttribute("aria-invalid", "true");
       handlers.message(`Your data: ${err.message}`);
@@ -134,7 +141,7 @@ export function createControls(form, state, handlers) {
     handlers.onMode({ mode: f.mode.value });
   });
   f.batchSize.addEventListener("change", () => {
-    const n = readNumber(f.batchSize, { min: 1, max: 10000, name: "The mini-batch size n" });
+    const n = readNumber(f.batchSize, { ...state.limits.batchSize, name: "The mini-batch size n" });
     if (n !== null) handlers.onMode({ batchSize: Math.round(n) });
   });
   f.hidden.addEventListener("change", () => handlers.onArchitecture(architecture()));
@@ -187,6 +194,12 @@ export function createControls(form, state, handlers) {
       renderSamples();
     },
     architecture,
+    /** A network waits for data of its widths: open the CSV box, preset its target columns, say so. */
+    askForData(nInputs, nTargets, text) {
+      f.csvBox.open = true;
+      f.csvTargets.value = String(nTargets);
+      f.csvNote.textContent = text;
+    },
     reset() { hiddenSizes = []; f.layers.replaceChildren(); },
   };
 

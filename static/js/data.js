@@ -1,39 +1,4 @@
-// Pure data helpers: parse pasted CSV, choose the batch of a pass. No DOM here.
-
-export const MAX_ROWS = 10000;
-export const MAX_COLUMNS = 64;
-
-/**
- * Parse "inputs..., targets..." lines. Returns {inputs, targets}; throws an Error whose
- * message says, in plain words, what is wrong and where.
- */
-export function parseCSV(text, nTargets) {
-  if (!Number.isInteger(nTargets) || nTargets < 1) throw new Error("Target columns must be a whole number of at least 1.");
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-  if (lines.length === 0) throw new Error("The data is empty: paste at least one line of numbers.");
-  const rows = [];
-  lines.forEach((line, i) => {
-    const cells = line.split(/[,;\t]/).map((c) => c.trim());
-    const nums = cells.map(Number);
-    const bad = cells.findIndex((c, k) => c === "" || !Number.isFinite(nums[k]));
-    if (bad >= 0) {
-      if (i === 0 && rows.length === 0) return;   // a header line
-      throw new Error(`Line ${i + 1}, column ${bad + 1}: "${cells[bad].slice(0, 20)}" is not a number.`);
-    }
-    rows.push(nums);
-  });
-  if (rows.length === 0) throw new Error("There is a header but no lines of numbers below it.");
-  if (rows.length > MAX_ROWS) throw new Error(`At most ${MAX_ROWS} samples, not ${rows.length}.`);
-  const width = rows[0].length;
-  const odd = rows.findIndex((r) => r.length !== width);
-  if (odd >= 0) throw new Error(`Every line needs ${width} numbers like the first, but sample ${odd + 1} has ${rows[odd].length}.`);
-  if (width <= nTargets) throw new Error(`Each line has ${width} numbers: that leaves no inputs besides ${nTargets} target column(s).`);
-  if (width - nTargets > MAX_COLUMNS) throw new Error(`At most ${MAX_COLUMNS} input columns, not ${width - nTargets}.`);
-  return {
-    inputs: rows.map((r) => r.slice(0, width - nTargets)),
-    targets: rows.map((r) => r.slice(width - nTargets)),
-  };
-}
+// Pure data helpers: the batch of a pass, the data a network wants. No DOM here (pasted CSV: csv.js).
 
 /** The page's batch modes: the shown sample only, a mini-batch from it, or every sample. */
 export const MODES = ["one", "mini", "full"];
@@ -64,4 +29,13 @@ export function comboProblem(outputActivation, loss, nOutputs) {
   if (loss === "bce" && outputActivation !== "sigmoid") return "Binary cross-entropy needs a sigmoid output layer.";
   if (loss === "cross_entropy" && outputActivation !== "softmax") return "Cross-entropy needs a softmax output layer.";
   return null;
+}
+
+/** What data a network of these widths needs, in a sentence that says where to paste it. */
+export function wantedData(layerSizes) {
+  const [nIn, nOut] = [layerSizes[0], layerSizes[layerSizes.length - 1]];
+  const s = (n) => (n === 1 ? "" : "s");
+  return `This network takes ${nIn} input${s(nIn)} and gives ${nOut} output${s(nOut)}, and no built-in data set `
+    + `has that shape: paste CSV data with ${nIn + nOut} columns per line (${nIn} input${s(nIn)}, then `
+    + `${nOut} target${s(nOut)}) under “Use your own data (CSV)”, then press “Use this data”.`;
 }
