@@ -11,8 +11,6 @@ const MAX_PULSES = 96;                            // per layer; beyond, only the
 export function createAnimator(view, getSpeed) {
   const reduce = window.matchMedia("(prefers-reduced-motion: reduce)");
   let generation = 0;                             // bumping it cancels running animations
-  let marked = [];                                // edges a Step changed
-  const unmark = () => { marked.forEach((g) => g.classList.remove("changed")); marked = []; };
 
   const factor = () => (reduce.matches ? 0 : FACTORS[getSpeed()] ?? 1);
 
@@ -63,7 +61,6 @@ export function createAnimator(view, getSpeed) {
 
     /** Layer by layer, left to right: pulses travel, then the layer lights up with a. */
     async forward(nLayers) {
-      unmark();
       const gen = ++generation;
       view.clearValues();
       view.paint(0, "a");
@@ -76,7 +73,6 @@ export function createAnimator(view, getSpeed) {
 
     /** Right to left in the error colour: deltas appear, edges glow with |dC/dw|. */
     async backward(nLayers) {
-      unmark();
       const gen = ++generation;
       view.clearValues();
       view.paint(0, "a");
@@ -89,19 +85,7 @@ export function createAnimator(view, getSpeed) {
       }
     },
 
-    /** The weights a Step changed stay marked until the next pass (the numbers are in the update table). */
-    step(before, result) {
-      unmark();
-      ++generation;
-      result.network.weights.forEach((m, i) => m.forEach((rowW, j) => rowW.forEach((w, k) => {
-        if (w === before.weights[i][j][k]) return;
-        const g = view.edgeEl(i + 1, k, j);
-        if (g) { g.classList.add("changed"); marked.push(g); }
-      })));
-    },
-
     cancel() {
-      unmark();
       generation += 1;
       const overlay = view.overlay && view.overlay();
       if (overlay) overlay.replaceChildren();

@@ -6,7 +6,7 @@
 import * as api from "./api.js";
 import { limitsFrom } from "./limits.js";
 import { parseCSV } from "./csv.js";
-import { wantedData } from "./data.js";
+import { informativeSample, wantedData } from "./data.js";
 import { checkConfig, loadConfig, readUrl } from "./url-state.js";
 import { DEFAULT_ARCH } from "./controller.js";
 
@@ -66,9 +66,14 @@ export async function boot(state, { ctl, controls, notify, askForData }) {
   }
 
   state.data = data;
-  if (data && state.config.sample > data.inputs.length - 1) {
+  // A sample the link or the browser asked for is kept if it exists; else the page opens on
+  // one with no zero input, so that the first derivation shows non-zero input-weight gradients.
+  const asked = state.config.sample !== defaults.sample || "sample" in url.config || saved.sample !== undefined;
+  if (data && asked && state.config.sample > data.inputs.length - 1) {
     notes.push(`There are ${data.inputs.length} samples: showing #1, not #${state.config.sample + 1}.`);
     state.config.sample = 0;
+  } else if (data && !asked) {
+    state.config.sample = informativeSample(data.inputs);
   }
   if (network) {
     ctl.showNetwork(network, { fresh: true });

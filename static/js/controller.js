@@ -175,12 +175,10 @@ export function createController(state, { animator, architecture }) {
 
   async function step() {
     const batch = currentBatch();
-    const before = state.network;
     const res = await api.step(state.network.id, batch.inputs, batch.targets);
     setPass("step", res, batch);   // the pass's numbers are those of the network before the update
     setNetwork(res.network);
     count();
-    animator.step(before, res);
     await refreshCost();
     await refreshSurface();
   }

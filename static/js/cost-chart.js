@@ -3,7 +3,7 @@
 // path, the dot and the tick texts, so training allocates little and repaints one small box.
 
 import { svgEl } from "./dom.js";
-import { fmt } from "./format.js";
+import { digitsToTell, fmt } from "./format.js";
 
 const W = 360;
 const H = 200;
@@ -59,10 +59,12 @@ export function createCostChart(svg, logBox, state) {
       if (y !== null) node.setAttribute("y", String(y));
       if (node.textContent !== value) node.textContent = value;
     };
-    tick(ticks.yTop, sy(y1) + 4, fmt(log ? 10 ** y1 : y1, 3));
-    tick(ticks.yBottom, sy(y0) + 4, fmt(log ? 10 ** y0 : y0, 3));
+    const [top, bottom] = log ? [10 ** y1, 10 ** y0] : [y1, y0];
+    const digits = digitsToTell(top, bottom, 3);   // two ticks never print the same number
+    tick(ticks.yTop, sy(y1) + 4, fmt(top, digits));
+    tick(ticks.yBottom, sy(y0) + 4, fmt(bottom, digits));
     tick(ticks.xStart, null, String(x0));
-    tick(ticks.xEnd, null, String(last.x));
+    tick(ticks.xEnd, null, String(x1));   // the axis' extent: "0 … 1" before any update, not "0 … 0"
     tick(ticks.current, null, `cost ${fmt(last.cost)}`);
   }
 

@@ -3,6 +3,13 @@
 /** The page's batch modes: the shown sample only, a mini-batch from it, or every sample. */
 export const MODES = ["one", "mini", "full"];
 
+/** The sample a page opens on: the first whose inputs are all non-zero, so that every
+ * input weight's gradient δ·x can be non-zero in the first derivation a student opens. */
+export function informativeSample(inputs) {
+  const i = inputs.findIndex((x) => x.every((v) => v !== 0));
+  return i >= 0 ? i : 0;
+}
+
 /** Which sample rows a Forward/Backward/Step uses, and where the shown sample sits in them. */
 export function batchFor(m, { mode, batchSize, sample }) {
   const s = Math.min(Math.max(0, sample), m - 1);

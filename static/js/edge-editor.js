@@ -7,6 +7,7 @@ export function createEdgeEditor(form, state, { onSubmit }) {
   const label = form.querySelector("#edge-editor-label");
   let edge = null;
   let returnFocus = null;
+  let shown = "";   // the rounded value the field opened with
 
   function close() {
     form.hidden = true;
@@ -17,6 +18,7 @@ export function createEdgeEditor(form, state, { onSubmit }) {
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    if (input.value === shown) { close(); return; }   // unchanged: the rounded text must not replace the weight
     const value = Number(input.value);
     if (input.value.trim() === "" || !Number.isFinite(value)) {
       input.setCustomValidity("Type a number, such as 0.5 or -1.2");
@@ -36,7 +38,9 @@ export function createEdgeEditor(form, state, { onSubmit }) {
       edge = target;
       returnFocus = anchor;
       label.textContent = weightSym(target.layer, target.to, target.from);
-      input.value = String(state.network.weights[target.layer - 1][target.to][target.from]);
+      // 6 significant digits: readable in the field; the full value stays unless it is edited.
+      shown = String(Number(state.network.weights[target.layer - 1][target.to][target.from].toPrecision(6)));
+      input.value = shown;
       form.hidden = false;
       const box = anchor.getBoundingClientRect();
       form.style.left = `${Math.max(4, window.scrollX + box.left + box.width / 2 - form.offsetWidth / 2)}px`;

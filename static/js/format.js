@@ -34,6 +34,12 @@ export function fmt(v, digits = 4) {
   return s.replace(/-/g, "−");
 }
 
+/** The fewest significant digits (at least `least`) at which two numbers print differently. */
+export function digitsToTell(a, b, least = 4) {
+  for (let d = least; d <= 15; d += 1) if (fmt(a, d) !== fmt(b, d)) return d;
+  return least;
+}
+
 /** A value that may be a vector or a matrix. */
 export function value(v) {
   if (Array.isArray(v) && Array.isArray(v[0])) return `[${v.map((row) => `[${row.map((x) => fmt(x)).join(", ")}]`).join(", ")}]`;

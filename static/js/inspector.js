@@ -5,7 +5,7 @@
 // the network after a Step, the gradient check).
 
 import { neuronDerivation, weightDerivation } from "./inspector-math.js";
-import { mathLine, refKey } from "./mathml.js";
+import { mathFlow, refKey } from "./mathml.js";
 import { sym, weightSym } from "./format.js";
 import { h } from "./dom.js";
 
@@ -54,13 +54,7 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     const div = h("div", "insp-line");
     for (const role of ROLES) if (line[role] !== undefined && line[role] !== false) div.dataset.role = role;
     if (line.perSample !== undefined) div.dataset.sample = String(line.perSample);
-    // {t: "br"} breaks a long line: MathML Core does not wrap by itself.
-    let chunk = [];
-    for (const tok of [...line.items, { t: "br" }]) {
-      if (tok.t !== "br") { chunk.push(tok); continue; }
-      if (chunk.length) div.appendChild(mathLine(chunk));
-      chunk = [];
-    }
+    div.appendChild(mathFlow(line.items));
     if (line.factors) {
       const ol = h("ol", "factors");
       line.factors.forEach((f) => ol.appendChild(h("li", "", f.words)));
@@ -102,6 +96,8 @@ export function createInspector(panel, state, { view, matrixView, svg }) {
     if (panel.hidden === !open) return;
     panel.hidden = !open;
     window.dispatchEvent(new Event("resize"));   // main.js redraws the network on resize
+    // On a phone the panel is a sheet over the lower half: bring the drawing above it.
+    if (open && getComputedStyle(panel).position === "fixed") svg.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   /** The inspected neuron or edge keeps a mark in the drawing (it may have been redrawn). */

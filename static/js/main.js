@@ -9,8 +9,10 @@ import { createEdgeEditor } from "./edge-editor.js";
 import { createCostChart } from "./cost-chart.js";
 import { createSurface } from "./surface.js";
 import { createReadout } from "./readout.js";
+import { createUpdateView } from "./update-view.js";
 import { createControls } from "./controls.js";
 import { createController, Notice } from "./controller.js";
+import { informativeSample } from "./data.js";
 import { boot } from "./boot.js";
 import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
@@ -29,17 +31,20 @@ const editor = createEdgeEditor($("edge-editor"), state, { onSubmit: (edge, v) =
 createTooltip($("tooltip"), $("network"), state, { onEditEdge: (edge, anchor) => editor.open(edge, anchor) });
 createCostChart($("cost-chart"), $("log-scale"), state);
 createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
+createUpdateView($("update-view"), state);
 createReadout($("readout"), $("legend"), $("hint"), buttons, $("train-stats"), state);
 const controls = createControls($("config"), state, {
   message: (text, kind) => showMessage(text, kind),
   onDataset: (fields) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, fields, { sample: fields.dataset ? 0 : state.config.sample });
-    await ctl.useData(await ctl.loadDataset(state.config));
+    Object.assign(state.config, fields);
+    const data = await ctl.loadDataset(state.config);
+    if (fields.dataset) state.config.sample = informativeSample(data.inputs);
+    await ctl.useData(data);
   }),
   onCustomData: ({ inputs, targets, csv, csvTargets }) => run(async () => {
     await pauseTraining();
-    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: 0 });
+    Object.assign(state.config, { dataset: "custom", csv, csvTargets, sample: informativeSample(inputs) });
     await ctl.useData({ name: "custom", description: "your data", inputs, targets, custom: true });
   }),
   onSample: (i) => run(() => ctl.selectSample(i)),

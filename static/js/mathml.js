@@ -2,6 +2,7 @@
 // neither). Tokens are those of tokens.js; every number keeps its full precision in
 // data-value, and every symbol of the drawing carries data-ref for two-way highlighting.
 
+import { h } from "./dom.js";
 import { fmt } from "./format.js";
 
 export const MATHML = "http://www.w3.org/1998/Math/MathML";
@@ -25,11 +26,17 @@ export function numberNode(value, cls = "num") {
   return node;
 }
 
+/** "(l)" as a superscript: tight parentheses around the layer number. */
+export function layerSup(l) {
+  const paren = (c) => { const mo = leaf("mo", c); mo.setAttribute("lspace", "0"); mo.setAttribute("rspace", "0"); return mo; };
+  return m("mrow", [paren("("), leaf("mn", String(l)), paren(")")]);
+}
+
 function symbol(tok) {
   const base = leaf("mi", tok.base);
   if (!tok.sub && !tok.sup) return base;
   if (!tok.sup) return m("msub", [base, leaf("mn", tok.sub)]);
-  return m("msubsup", [base, leaf("mn", tok.sub || ""), m("mrow", [leaf("mo", "("), leaf("mn", tok.sup), leaf("mo", ")")])]);
+  return m("msubsup", [base, leaf("mn", tok.sub || ""), layerSup(tok.sup)]);
 }
 
 /** The symbol with its value printed under it. */
@@ -72,11 +79,37 @@ export function row(items) {
   return out;
 }
 
-/** A <math display="block"> element for one line of tokens. */
-export function mathLine(items) {
-  const math = m("math", [m("mrow", row(items))]);
-  math.setAttribute("display", "block");
-  return math;
+// MathML Core does not wrap a line: a long one is set as a run of small <math> elements
+// that wrap like words, a new one before each top-level operator below.
+const BREAK_BEFORE = new Set(["=", "+", "−", "·", "⊙"]);
+
+/** Parentheses at the top of a line become plain "(" and ")" tokens, so a sum inside them
+ * can wrap too (not when a value is printed under the whole group). */
+function openParens(items) {
+  return items.flatMap((tok, i) => (tok.t === "paren" && !(items[i + 1] && items[i + 1].t === "val")
+    ? [{ t: "op", v: "(" }, ...openParens(tok.items), { t: "op", v: ")" }] : [tok]));
+}
+
+/** MathML nodes of one line into `box` as wrapping pieces; returns box (a div.math-flow). */
+export function flow(nodes, box = h("div", "math-flow")) {
+  let piece = [];
+  const flush = () => {
+    if (!piece.length) return;
+    if (box.lastChild) box.appendChild(document.createTextNode("\u200b"));   // a place to wrap
+    box.appendChild(m("math", [m("mrow", piece)]));
+    piece = [];
+  };
+  for (const node of nodes) {
+    if (node.localName === "mo" && BREAK_BEFORE.has(node.textContent) && piece.length) flush();
+    piece.push(node);
+  }
+  flush();
+  return box;
+}
+
+/** One line of tokens as a div.math-flow ({t: "br"} tokens only mark a place to wrap). */
+export function mathFlow(items) {
+  return flow(row(openParens(items).filter((tok) => tok.t !== "br")));
 }
 
 /** A matrix as an mtable; cell(i, j) gives {value, ref?}. */
@@ -95,14 +128,10 @@ export function matrix(rows, cols, cell) {
     }
     trs.push(m("mtr", tds));
   }
-  return m("mtable", trs, "mat");   // the brackets are CSS borders: stretchy fences vary by font
+  return m("mtable", trs, "mat");   // the brackets are CSS: stretchy fences vary by font
 }
 
 /** A node with its shape written under it, e.g. "2 × 3". */
 export function shaped(node, shape) {
   return m("munder", [node, leaf("mtext", `${shape[0]} × ${shape[1]}`, "shape")]);
-}
-
-export function symNode(tok) {
-  return tokenNode(tok);
 }

@@ -3,16 +3,13 @@
 // sample. Entries carry data-value (full precision) and data-ref (their edge or neuron).
 
 import { matrixData } from "./inspector-math.js";
-import { m, matrix, shaped } from "./mathml.js";
+import { flow, layerSup, m, matrix, shaped } from "./mathml.js";
 import { h } from "./dom.js";
 
 const MAX_SIDE = 12;   // beyond this a matrix is described, not printed
 
 const big = (r, c) => r > MAX_SIDE || c > MAX_SIDE;
-const leafMi = (base, sup) => {
-  const node = m("msup", [m("mi", [base]), m("mrow", [m("mo", ["("]), m("mn", [String(sup)]), m("mo", [")"])])]);
-  return node;
-};
+const leafMi = (base, sup) => m("msup", [m("mi", [base]), layerSup(sup)]);
 const column = (values, ref) => matrix(values.length, 1, (i) => ({ value: values[i], ref: ref && ref(i) }));
 
 export function createMatrixView() {
@@ -33,15 +30,11 @@ export function createMatrixView() {
   let last = null;
   let layer = null;
 
-  /** One block <math> per line: the symbols first, then "= numbers" lines. */
+  /** One wrapping line per row: the symbols first, then "= numbers" lines. */
   function lines(eq, ...rows) {
     const box = h("div", "matrix-eq");
     box.dataset.eq = eq;
-    for (const parts of rows) {
-      const math = m("math", [m("mrow", parts)]);
-      math.setAttribute("display", "block");
-      box.appendChild(math);
-    }
+    for (const parts of rows) box.appendChild(flow(parts));
     return box;
   }
 
@@ -61,7 +54,7 @@ export function createMatrixView() {
       const aOne = matrix(nPrev + 1, 1, (k) => (k === 0 ? { one: true }
         : { value: aPrev[k - 1], ref: { layer: l - 1, neuron: k - 1 } }));
       const a0 = m("msub", [m("mi", ["a"]), m("mn", ["0"])]);
-      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", [" with "]), a0,
+      return lines("z", [leafMi("z", ui), eq, leafMi("Θ", ui), leafMi("a", ui - 1), m("mtext", ["\u00a0with\u00a0"]), a0,
         m("mo", ["="]), m("mn", ["1"])],
       [m("mo", ["="]), shaped(th, [n, nPrev + 1]), shaped(aOne, [nPrev + 1, 1])], [m("mo", ["="]), zCol]);
     }
