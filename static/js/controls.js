@@ -199,6 +199,8 @@ export function createControls(form, state, handlers) {
       f.csvBox.open = true;
       f.csvTargets.value = String(nTargets);
       f.csvNote.textContent = text;
+      const names = [...Array.from({ length: nInputs }, (_, i) => `x${i + 1}`), ...Array.from({ length: nTargets }, (_, i) => `y${i + 1}`)];
+      f.csv.placeholder = names.join(",");   // a header of the right width shows the shape wanted
     },
     reset() { hiddenSizes = []; f.layers.replaceChildren(); },
   };

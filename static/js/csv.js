@@ -111,6 +111,6 @@ export function parseCSV(text, nTargets, limits) {
   return {
     inputs: rows.map((r) => r.slice(0, width - nTargets)),
     targets: rows.map((r) => r.slice(width - nTargets)),
-    note: decimalCommas ? "Read with ; between values and , as the decimal mark (0,5 = 0.5)." : null,
+    note: decimalCommas ? "Your data has semicolons between values and commas as decimal marks: 0,5 was read as 0.5." : null,
   };
 }
