@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from app.nn import engine, training
+from app.api.body import ModelResponse, documented, read_json
 from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
 from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
-                         StepResult, TrainRequest, TrainResult, to_array, trace_json)
+                         StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
 from app.store import Store
 from app.nn.engine import InvalidInput
 
 # Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
 INLINE_WORK = 20_000
 
-router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND)
+router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
+                   default_response_class=ModelResponse)
 
 
 def check_trace_size(net: engine.Net, m: int) -> None:
@@ -31,46 +33,41 @@ def check_trace_size(net: engine.Net, m: int) -> None:
                          f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
 
 
-async def in_thread(work: Callable[[], BaseModel | bytes]) -> Response:
+async def in_thread(work: Callable[[], BaseModel]) -> Response:
     """Run a pass (store, numpy, serialisation) in one worker thread and answer its JSON.
     Sync routes cost a thread hop for each sync dependency, the route and the response
-    check (4 per request, most of the time of a small one: README, performance); here it
-    is one, and the body is serialised once. The declared response_model still documents
-    the body in /openapi.json."""
-    def run() -> bytes:
-        out = work()
-        return out if isinstance(out, bytes) else out.model_dump_json().encode()
-
-    return Response(await run_in_threadpool(run), media_type="application/json")
+    check (docs/performance.md); here it is one. The declared response_model documents the
+    body in /openapi.json."""
+    return ModelResponse(await run_in_threadpool(lambda: to_json(work())))
 
 
-async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], bytes]) -> Response:
+async def read_only_pass(store: Store, network_id: str, m: int, compute: Callable[[engine.Net], BaseModel]) -> Response:
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
-    no writer can block): the thread hop would cost more than the pass (README,
-    performance). Anything larger, or a read that might wait, goes to a worker thread."""
+    no writer can block): the thread hop would cost more than the pass (docs/performance.md).
+    Anything larger, or a read that might wait, goes to a worker thread."""
     net = store.peek(network_id)
     if net is not None and inline(net, m):
-        return Response(compute(net), media_type="application/json")
+        return ModelResponse(compute(net))
     return await in_thread(lambda: compute(store.get(network_id)))
 
 
-def forward_json(net: engine.Net, body: ForwardRequest) -> bytes:
-    """The body of a /forward answer (also served by app.fastpath)."""
+def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
     check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
+    layers = layers_of(net, trace, None, body)
     if body.targets is None:
-        return trace_json(net, trace)
+        return ForwardResult.model_construct(layers=layers)
     y = to_array(body.targets)
     engine.check_batch(net, trace.a[0], y)
-    return trace_json(net, trace, cost=engine.cost(net, trace, y), sample_costs=engine.sample_costs(net, trace, y))
+    return ForwardResult.model_construct(layers=layers, cost=engine.cost(net, trace, y),
+                                         sample_costs=engine.sample_costs(net, trace, y))
 
 
-def backward_json(net: engine.Net, body: BackwardRequest) -> bytes:
-    """The body of a /backward answer (also served by app.fastpath)."""
+def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
     check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
-    return trace_json(net, trace, engine.backward(net, trace, to_array(body.targets)))
+    return BackwardResult.of(net, trace, engine.backward(net, trace, to_array(body.targets)), body)
 
 
 def inline(net: engine.Net, m: int) -> bool:
@@ -78,36 +75,40 @@ def inline(net: engine.Net, m: int) -> bool:
     return m * sum(w.size for w in net.weights) <= INLINE_WORK
 
 
-@router.post("/forward", response_model=ForwardResult)
-async def forward(network_id: NetworkId, body: ForwardRequest, store: StoreDep) -> Response:
+@router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
+async def forward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """a and z of every layer; with targets, the cost too."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_json(net, body))
+    body = await read_json(request, ForwardRequest)
+    return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_result(net, body))
 
 
-@router.post("/backward", response_model=BackwardResult)
-async def backward(network_id: NetworkId, body: BackwardRequest, store: StoreDep) -> Response:
+@router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
+async def backward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """The forward body plus delta of every layer and the gradients; changes nothing."""
-    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_json(net, body))
+    body = await read_json(request, BackwardRequest)
+    return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_result(net, body))
 
 
-@router.post("/step", response_model=StepResult)
-async def step(network_id: NetworkId, body: StepRequest, store: StoreDep) -> Response:
+@router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
+async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """One update; the passes shown are those computed before it."""
+    body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
-    def apply(net: engine.Net) -> tuple[engine.Net, bytes]:
+    def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:
         check_trace_size(net, len(x))
         trace, grads, new = engine.step(net, x, y, body.learning_rate)
-        return new, trace_json(net, trace, grads, network=NetworkPublic.of(network_id, new).model_dump())
+        return new, StepResult.of(net, trace, grads, body, network=NetworkPublic.of(network_id, new))
 
     return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train", response_model=TrainResult)
-async def train(network_id: NetworkId, body: TrainRequest, store: StoreDep) -> Response:
+@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest))
+async def train(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
     """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
     2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
     parameters x samples x epochs at most 4e9."""
+    body = await read_json(request, TrainRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
     work = len(x) * body.epochs
     if work > MAX_TRAIN_SAMPLE_EPOCHS:

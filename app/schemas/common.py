@@ -1,11 +1,13 @@
-"""Shared field types: finite floats, rectangular matrices, and numpy <-> list conversion."""
+"""Shared field types: finite floats, rectangular matrices, numpy arrays in results, and
+the one JSON encoder of results that hold them."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+import orjson
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from app.config import MAX_ABS_DATA, MAX_NEURONS, MAX_SAMPLES
 
@@ -56,3 +58,30 @@ def to_array(rows: list[list[float]] | list[float]) -> np.ndarray:
 
 def to_list(arr: np.ndarray) -> list:
     return arr.tolist()
+
+
+# Results hold the engine's float64 arrays as they are. In JSON they are lists of numbers
+# (model_dump_json, and the schema in /openapi.json, use the serializer's return type);
+# to_json writes them without making a Python float of each.
+Rows = Annotated[np.ndarray, PlainSerializer(to_list, return_type=list[list[float]], when_used="json")]
+Values = Annotated[np.ndarray, PlainSerializer(to_list, return_type=list[float], when_used="json")]
+
+
+class Computed(BaseModel):
+    """A result built with model_construct from what the engine computed (valid by
+    construction: validating 530,000 numbers again cost 155 ms of a 10,000-point /forward)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+def omitted(description: str) -> object:
+    """A field left out of the JSON when it is None (never written as null). A default_factory,
+    not a default, so that the schema shows no `"default": null` either."""
+    return Field(default_factory=lambda: None, exclude_if=lambda v: v is None, description=description)
+
+
+def to_json(model: BaseModel) -> bytes:
+    """The JSON of model_dump_json (the same keys, order and numbers), with the arrays written
+    by orjson straight from float64: ~8x faster on a 10,000-point trace (docs/performance.md).
+    The engine refuses non-finite values, so no array holds one (orjson would write null)."""
+    return orjson.dumps(model.model_dump(), option=orjson.OPT_SERIALIZE_NUMPY, default=to_list)

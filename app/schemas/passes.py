@@ -1,31 +1,51 @@
-"""Forward, backward, step and train: requests and results."""
+"""Forward, backward, step and train: requests and results.
+
+A pass may ask for only the per-layer arrays (`fields`) and layers (`layers`) it needs: the
+page's decision surface needs a of a 100 x 100 grid, not z, a and g' of every layer.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-import numpy as np
-import orjson
 from pydantic import BaseModel, Field
 
-from app.config import MAX_EPOCHS, MAX_SAMPLES
-from app.nn.engine import Gradients, Net, Trace, g_prime
-from app.schemas.common import Integral, Matrix, Seed, Strict, to_list
+from app.config import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
+from app.nn.engine import Gradients, InvalidInput, Net, Trace, g_prime
+from app.schemas.common import Computed, Integral, Matrix, Rows, Seed, Strict, Values, omitted
 from app.schemas.networks import LearningRate, NetworkPublic
 
 _XOR = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
+FORWARD_FIELDS = ("a", "z", "g_prime")
+PASS_FIELDS = (*FORWARD_FIELDS, "delta")
+FIELDS_DOC = "which arrays of each layer to return (layer 0, the input, has only a); default all of them"
+LayerIndex = Annotated[int, Field(ge=0, le=MAX_LAYERS - 1), Integral]
 
 
-class ForwardRequest(Strict):
+class LayerChoice(Strict):
+    layers: Annotated[list[LayerIndex], Field(max_length=MAX_LAYERS)] | None = Field(
+        None, description="which layers to return, 0..L (0 = input); the others come back as {} so that "
+                          "indices hold; default all")
+
+
+class ForwardRequest(LayerChoice):
     inputs: Matrix = Field(description="m samples x n_0 inputs")
     targets: Matrix | None = Field(None, description="m samples x n_L targets; gives the cost")
+    fields: Annotated[list[Literal["a", "z", "g_prime"]], Field(max_length=3)] | None = Field(
+        None, description=FIELDS_DOC)
 
-    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [_XOR]}}
+    model_config = {**Strict.model_config, "json_schema_extra": {"examples": [_XOR, {
+        "inputs": [[0, 0], [0.5, 0.5]], "fields": ["a"], "layers": [2]}]}}
 
 
-class BackwardRequest(Strict):
-    inputs: Matrix
-    targets: Matrix
+class Batch(Strict):
+    inputs: Matrix = Field(description="m samples x n_0 inputs")
+    targets: Matrix = Field(description="m samples x n_L targets")
+
+
+class BackwardRequest(Batch, LayerChoice):
+    fields: Annotated[list[Literal["a", "z", "g_prime", "delta"]], Field(max_length=4)] | None = Field(
+        None, description=FIELDS_DOC)
 
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [_XOR]}}
 
@@ -36,7 +56,7 @@ class StepRequest(BackwardRequest):
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "learning_rate": 0.5}]}}
 
 
-class TrainRequest(BackwardRequest):
+class TrainRequest(Batch):
     epochs: Annotated[int, Field(ge=1, le=MAX_EPOCHS), Integral]
     batch_size: Annotated[int, Field(ge=1, le=MAX_SAMPLES), Integral] | None = Field(
         None, description="mini-batch size; full batch if omitted")
@@ -47,30 +67,60 @@ class TrainRequest(BackwardRequest):
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "epochs": 100}]}}
 
 
-class Layer(BaseModel):
-    """One layer for the samples given: a (m x n_l); z, g'(z) and delta after the input."""
+class Layer(Computed):
+    """One layer for the m samples given, with the arrays asked for (`fields`), each m x n_l."""
 
-    a: list[list[float]]
-    z: list[list[float]] | None = None
-    g_prime: list[list[float]] | None = Field(None, description="g'(z) per neuron (softmax: a(1-a))")
-    delta: list[list[float]] | None = Field(None, description="dC_i/dz for each sample's own cost")
+    a: Rows = omitted("g(z); for layer 0 the inputs")
+    z: Rows = omitted("weighted input W a + b (not for layer 0)")
+    g_prime: Rows = omitted("g'(z) per neuron (softmax: a(1-a))")
+    delta: Rows = omitted("dC_i/dz for each sample's own cost (/backward and /step)")
 
 
-class ForwardResult(BaseModel):
-    layers: list[Layer]
+def layers_of(net: Net, trace: Trace, grads: Gradients | None, choice: ForwardRequest | BackwardRequest) -> list[Layer]:
+    """L+1 layers; those and the fields not asked for are left out (g' is only computed if asked)."""
+    fields = set(choice.fields if choice.fields is not None else PASS_FIELDS)
+    shown = set(range(net.L + 1)) if choice.layers is None else set(choice.layers)
+    if shown and max(shown) > net.L:
+        raise InvalidInput(f"layers asks for layer {max(shown)}; this network has layers 0..{net.L} (0 = input)")
+    out = []
+    for l in range(net.L + 1):
+        arrays = {}
+        if l in shown:
+            arrays = {"a": trace.a[l]} if "a" in fields else {}
+            if l > 0 and "z" in fields:
+                arrays["z"] = trace.z[l]
+            if l > 0 and "g_prime" in fields:
+                arrays["g_prime"] = g_prime(net, trace, l)
+            if l > 0 and grads is not None and "delta" in fields:
+                arrays["delta"] = grads.delta[l]
+        out.append(Layer.model_construct(**arrays))
+    return out
+
+
+class ForwardResult(Computed):
+    layers: list[Layer] = Field(description="L+1 entries, layer 0 = input")
     cost: float | None = Field(None, description="batch cost incl. L2, when targets are given")
-    sample_costs: list[float] | None = Field(None, description="each sample's own cost term")
+    sample_costs: Values | None = Field(None, description="each sample's own cost term")
 
 
-class GradientsOut(BaseModel):
-    weights: list[list[list[float]]]
-    biases: list[list[float]]
+class GradientsOut(Computed):
+    weights: list[Rows] = Field(description="dC/dW of each layer, n_l x n_{l-1}: batch mean + L2")
+    biases: list[Values] = Field(description="dC/db of each layer: batch mean")
 
 
 class BackwardResult(ForwardResult):
-    cost: float
-    cost_grad: list[list[float]] = Field(description="dC_i/da_j of the output layer, per sample (before the 1/m)")
+    cost: float = Field(description="batch cost incl. L2")
+    sample_costs: Values = Field(description="each sample's own cost term")
+    cost_grad: Rows = Field(description="dC_i/da_j of the output layer, per sample (before the 1/m)")
     gradients: GradientsOut
+
+    @classmethod
+    def of(cls, net: Net, trace: Trace, grads: Gradients, choice: BackwardRequest, **more: BaseModel) -> "BackwardResult":
+        """`more`: a StepResult's network."""
+        return cls.model_construct(layers=layers_of(net, trace, grads, choice), cost=grads.cost,
+                                   sample_costs=grads.sample_costs, cost_grad=grads.cost_grad,
+                                   gradients=GradientsOut.model_construct(weights=grads.weights, biases=grads.biases),
+                                   **more)
 
 
 class StepResult(BackwardResult):
@@ -81,40 +131,3 @@ class TrainResult(BaseModel):
     costs: list[float] = Field(description="full-batch cost after each epoch")
     network: NetworkPublic
     stopped: str | None = Field(None, description="why training stopped early, if it did")
-
-
-def layers_of(net: Net, trace: Trace, grads: Gradients | None = None) -> list[Layer]:
-    # model_construct: these lists are float64 arrays' tolist(), valid by construction, and
-    # validating them again cost 155 ms of a 10,000-point /forward (README, performance).
-    out = [Layer.model_construct(a=to_list(trace.a[0]))]
-    for l in range(1, net.L + 1):
-        out.append(Layer.model_construct(a=to_list(trace.a[l]), z=to_list(trace.z[l]),
-                                         g_prime=to_list(g_prime(net, trace, l)),
-                                         delta=to_list(grads.delta[l]) if grads is not None else None))
-    return out
-
-
-def trace_json(net: Net, trace: Trace, grads: Gradients | None = None, cost: float | None = None,
-               sample_costs: np.ndarray | None = None, **more: object) -> bytes:
-    """The JSON of ForwardResult (no grads) or BackwardResult (grads; `more` adds e.g. the
-    network of a StepResult), with the same keys in the same order, written by orjson
-    straight from the float64 arrays: a 10,000-point /forward spent ~90 ms making and dumping
-    Python floats, ~11 ms this way (README, performance). The engine refuses non-finite z, so
-    every value here is finite (orjson, like pydantic, would write null otherwise)."""
-    arr = np.ascontiguousarray  # orjson serialises C-contiguous arrays only; a no-op here
-    layers = [{"a": arr(trace.a[0]), "z": None, "g_prime": None, "delta": None}]
-    for l in range(1, net.L + 1):
-        layers.append({"a": arr(trace.a[l]), "z": arr(trace.z[l]), "g_prime": arr(g_prime(net, trace, l)),
-                       "delta": arr(grads.delta[l]) if grads is not None else None})
-    body: dict = {"layers": layers, "cost": cost, "sample_costs": sample_costs}
-    if grads is not None:
-        body.update(cost=grads.cost, sample_costs=arr(grads.sample_costs), cost_grad=arr(grads.cost_grad),
-                    gradients={"weights": [arr(w) for w in grads.weights], "biases": [arr(b) for b in grads.biases]})
-    return orjson.dumps({**body, **more}, option=orjson.OPT_SERIALIZE_NUMPY)
-
-
-def backward_fields(net: Net, trace: Trace, grads: Gradients) -> dict:
-    return {"layers": layers_of(net, trace, grads), "cost": grads.cost,
-            "sample_costs": to_list(grads.sample_costs), "cost_grad": to_list(grads.cost_grad),
-            "gradients": GradientsOut(weights=[to_list(w) for w in grads.weights],
-                                      biases=[to_list(b) for b in grads.biases])}

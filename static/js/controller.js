@@ -64,7 +64,7 @@ export function createController(state, { animator, architecture }) {
   /** The cost of the whole data set now, as one point of the cost chart. */
   async function refreshCost() {
     if (!state.data) return;
-    const res = await api.forward(state.network.id, state.data.inputs, state.data.targets);
+    const res = await api.forward(state.network.id, state.data.inputs, state.data.targets, { fields: [] });   // the cost only
     const last = state.history[state.history.length - 1];
     if (!last || last.x !== state.network.steps) state.history.push({ x: state.network.steps, cost: res.cost });
     state.emit("history", state.history);
@@ -77,7 +77,7 @@ export function createController(state, { animator, architecture }) {
     const id = state.network.id;
     const layers = state.network.layer_sizes.map(() => ({ a: [] }));   // only a is drawn
     for (let i = 0; i < grid.points.length; i += GRID_CHUNK) {
-      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK));
+      const part = await api.forward(id, grid.points.slice(i, i + GRID_CHUNK), null, { fields: ["a"] });
       part.layers.forEach((layer, l) => { if (layer.a) for (const row of layer.a) layers[l].a.push(row); });
     }
     if (!state.network || state.network.id !== id) return;   // replaced meanwhile: its own refresh follows

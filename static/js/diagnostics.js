@@ -39,12 +39,14 @@ export function createDiagnostics(toolbar, after, state, { view, svg, inspector,
   let shownCheck = null;   // the result the edges are coloured by (redrawn after a re-layout)
   let shownRows = "";      // ... and the batch it was computed for
   function clearColours() {
+    state.emit("gradcheck", null);   // the legend drops its key
     for (const n of svg.querySelectorAll(".gc-ok, .gc-warn, .gc-bad")) n.classList.remove("gc-ok", "gc-warn", "gc-bad");
     for (const n of svg.querySelectorAll("[data-rel-error]")) delete n.dataset.relError;
   }
 
   function colour(result) {
     clearColours();
+    state.emit("gradcheck", result);
     for (const g of svg.querySelectorAll(".edge")) {
       const e = result.relative_error.weights[g.dataset.layer - 1][g.dataset.to][g.dataset.from];
       g.classList.add(`gc-${agreement(e)}`);

@@ -25,18 +25,20 @@ export function weightSym(apiLayer, to, from) {
 /**
  * A readable number, the one rule of the whole page: `digits` significant digits, an exponent
  * below 1e-4 or from 1e6 on (digits - 2 decimals), a real minus sign, "–" for no number.
+ * pad: keep trailing zeros (numbers in a column that are compared digit by digit).
  */
-export function fmt(v, digits = 4) {
+export function fmt(v, digits = 4, { pad = false } = {}) {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
   if (v === 0) return "0";
   const abs = Math.abs(v);
-  const s = abs < 1e-4 || abs >= 1e6 ? v.toExponential(Math.max(1, digits - 2)) : String(Number(v.toPrecision(digits)));
+  const fixed = pad ? v.toPrecision(digits) : String(Number(v.toPrecision(digits)));
+  const s = abs < 1e-4 || abs >= 1e6 ? v.toExponential(Math.max(1, digits - 2)) : fixed;
   return s.replace(/-/g, "−");
 }
 
 /** The fewest significant digits (at least `least`) at which two numbers print differently. */
 export function digitsToTell(a, b, least = 4) {
-  for (let d = least; d <= 15; d += 1) if (fmt(a, d) !== fmt(b, d)) return d;
+  for (let d = least; d <= 15; d += 1) if (fmt(a, d, { pad: true }) !== fmt(b, d, { pad: true })) return d;
   return least;
 }
 

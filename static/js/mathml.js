@@ -100,7 +100,10 @@ export function flow(nodes, box = h("div", "math-flow")) {
     piece = [];
   };
   for (const node of nodes) {
-    if (node.localName === "mo" && BREAK_BEFORE.has(node.textContent) && piece.length) flush();
+    const before = piece[piece.length - 1];
+    // Before an operator, or between two matrices (a product), never right after an operator.
+    const matrixAfterMatrix = node.dataset && node.dataset.shaped && before && before.localName !== "mo";
+    if ((node.localName === "mo" && BREAK_BEFORE.has(node.textContent) || matrixAfterMatrix) && piece.length) flush();
     piece.push(node);
   }
   flush();
@@ -133,5 +136,7 @@ export function matrix(rows, cols, cell) {
 
 /** A node with its shape written under it, e.g. "2 × 3". */
 export function shaped(node, shape) {
-  return m("munder", [node, leaf("mtext", `${shape[0]} × ${shape[1]}`, "shape")]);
+  const out = m("munder", [node, leaf("mtext", `${shape[0]} × ${shape[1]}`, "shape")]);
+  out.dataset.shaped = "1";   // a place to wrap between two matrices of a product
+  return out;
 }

@@ -16,6 +16,7 @@ let question = null;
 let shownSteps = 0;
 let solution = [];
 let answered = false;
+let hinted = false;   // one wrong try: a hint and a second try before the answer is shown
 
 function say(text) {
   $("message-text").textContent = text;
@@ -93,6 +94,7 @@ function highlight(uses) {
 function showQuestion(q) {
   question = q;
   answered = false;
+  hinted = false;
   solution = [];
   shownSteps = 0;
   $("q-title").textContent = q.title;
@@ -151,26 +153,39 @@ async function submit(giveUp) {
   }
   say("");
   const res = await api.answerQuiz(question.id, payload);
-  answered = true;
-  $("check").disabled = true;
-  $("give-up").disabled = true;
   const verdict = $("verdict");
   verdict.hidden = false;
   verdict.dataset.correct = String(res.correct);
+  const score = loadScore();
+  if (!giveUp && !res.correct && !hinted) {
+    // The first wrong try counts, and earns a hint (the solution's first step) and a retry.
+    hinted = true;
+    saveScore({ right: score.right, tried: score.tried + 1 });
+    verdict.textContent = `Not quite.${res.slip ? " " + res.slip : ""} Try again: the first step of the `
+      + "solution is below as a hint (or press Show solution).";
+    showSolution(res.solution, 1, { hint: true });
+    const first = $("answer-fields").querySelector("input");
+    if (first) first.select();
+    return;
+  }
+  answered = true;
+  $("check").disabled = true;
+  $("give-up").disabled = true;
   if (giveUp) {
     verdict.textContent = `The answer is ${value(res.expected)}.`;
   } else {
-    const score = loadScore();
-    saveScore({ right: score.right + (res.correct ? 1 : 0), tried: score.tried + 1 });
+    // A right first try scores; a right second try (after the hint) does not, the first try counted already.
+    if (!hinted) saveScore({ right: score.right + (res.correct ? 1 : 0), tried: score.tried + 1 });
     verdict.textContent = res.correct
       ? `Correct: ${value(res.expected)}.`
-      : `Not quite: the answer is ${value(res.expected)}.${res.slip ? " " + res.slip : ""}`;
+      : `Not quite again: the answer is ${value(res.expected)}.${res.slip ? " " + res.slip : ""}`;
   }
   showSolution(res.solution, res.correct ? 0 : res.solution.length > 1 ? 1 : res.solution.length);
 }
 
 // --- The worked solution, step by step on the drawing ---------------------------------------
-function showSolution(steps, start) {
+/** hint: a one-step solution shows its formula without the numbers (they are the answer). */
+function showSolution(steps, start, { hint = false } = {}) {
   solution = steps;
   shownSteps = 0;
   $("steps").replaceChildren(...steps.map((s) => {
@@ -182,6 +197,7 @@ function showSolution(steps, start) {
     const nums = document.createElement("div");
     nums.className = "nums";
     nums.textContent = `= ${pretty(s.numbers)} = ${value(s.value)}`;
+    nums.hidden = hint && steps.length === 1;
     li.append(eq, nums);
     if (s.note) {
       const note = document.createElement("div");

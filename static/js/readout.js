@@ -19,7 +19,10 @@ export function createReadout(readout, legend, hint, buttons, stats, state) {
       + `target y = (${data.targets[i].map((v) => fmt(v)).join(", ")})`, "sample"));
     if (pass && pass.result.cost !== undefined && pass.result.cost !== null) {
       const m = pass.batch.rows.length;
-      readout.append(span(`cost of this sample ${fmt(pass.result.sample_costs[pass.shown])}`, "cost-sample"));
+      const sampleCost = span(`cost of this sample ${fmt(pass.result.sample_costs[pass.shown])}`, "cost-sample");
+      sampleCost.id = "sample-cost";
+      sampleCost.dataset.value = String(pass.result.sample_costs[pass.shown]);
+      readout.append(sampleCost);
       const batchCost = span(`batch cost (${m} sample${m > 1 ? "s" : ""}) `, "cost-batch");
       const value = span(fmt(pass.result.cost), "value");
       value.id = "batch-cost";
@@ -52,21 +55,24 @@ export function createReadout(readout, legend, hint, buttons, stats, state) {
     const key0 = info ? `${info.kind} ${fmt(info.bound, 3)}` : "";
     if (key0 === legendKey) return;
     legendKey = key0;
+    const gcShown = gcKey.isConnected;
     legend.replaceChildren();
     const key = h("div", "edge-key");
     key.append(span("Edges:", "title"), span("", "swatch pos"), span("positive w"), span("", "swatch neg"),
       span("negative w (dashed)"), span("thicker = larger |w|"), span("", "dot fwd"), span("forward signal"),
       span("", "dot bwd"), span("backward error"));
     legend.appendChild(key);
-    if (!info) return;
-    const { kind, bound } = info;
-    const scale = h("div", "scale");
-    const bar = span("", "bar");
-    const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t * bound, bound)).join(", ");
-    bar.style.background = `linear-gradient(to right, ${stops})`;
-    scale.append(span(kind === "a" ? "Neuron colour: activation a" : "Neuron colour: error δ (input: a)", "title"),
-      span(fmt(-bound, 3)), bar, span(fmt(bound, 3)));
-    legend.appendChild(scale);
+    if (info) {
+      const { kind, bound } = info;
+      const scale = h("div", "scale");
+      const bar = span("", "bar");
+      const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t * bound, bound)).join(", ");
+      bar.style.background = `linear-gradient(to right, ${stops})`;
+      scale.append(span(kind === "a" ? "Neuron colour: activation a" : "Neuron colour: error δ (input: a)", "title"),
+        span(fmt(-bound, 3)), bar, span(fmt(bound, 3)));
+      legend.appendChild(scale);
+    }
+    if (gcShown) legend.appendChild(gcKey);
   }
 
   /** What was done to this network: epochs trained, updates stored, and the last training's speed. */
@@ -80,6 +86,16 @@ export function createReadout(readout, legend, hint, buttons, stats, state) {
     stats.textContent = `epochs ${counters.epochs} · updates ${counters.updates}`
       + (rate.perSecond === null ? "" : ` · ${rate.perSecond} updates/s`);
   }
+
+  /** The gradient check's colours, while the drawing shows them. */
+  const gcKey = h("div", "gc-key");
+  gcKey.id = "gradcheck-key";
+  gcKey.append(span("Gradient check:", "title"), span("", "swatch gc-ok"), span("agrees (relative error < 10⁻⁶)"),
+    span("", "swatch gc-warn"), span("< 10⁻³, dotted"), span("", "swatch gc-bad"), span("disagrees, dotted; rings: biases"));
+  state.on("gradcheck", (result) => {
+    if (result && !gcKey.isConnected) legend.appendChild(gcKey);
+    else if (!result) gcKey.remove();
+  });
 
   state.on("legend", renderLegend);
   for (const channel of ["pass", "network", "data", "sample"]) state.on(channel, render);

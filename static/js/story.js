@@ -14,6 +14,9 @@ const BOX = [-0.5, 1.5];
 const TRAIN_EPOCHS = 2000;
 const CHUNK = 250;
 const GRID = 40;
+// Random initial weights from this seed: with zeros (and integer updates) every line ran
+// exactly through data points; with seed 19 no line of AND, OR or XOR comes within 0.11 of one.
+const PERCEPTRON_SEED = 19;
 
 function say(text) {
   $("message-text").textContent = text;
@@ -83,7 +86,7 @@ function showEpoch(i) {
 
 async function runPerceptron(dataset) {
   say("");
-  run = await api.perceptron({ dataset, epochs: dataset === "xor" ? 1000 : 100 });
+  run = await api.perceptron({ dataset, epochs: dataset === "xor" ? 1000 : 100, seed: PERCEPTRON_SEED });
   const summary = $("perceptron-summary");
   summary.textContent = run.summary;
   summary.dataset.outcome = run.converged_epoch !== null ? "converged" : run.cycle ? "cycles" : "running";
@@ -171,7 +174,7 @@ async function heatmaps() {
     const x2 = BOX[1] - ((i + 0.5) / GRID) * (BOX[1] - BOX[0]);
     for (let k = 0; k < GRID; k += 1) points.push([BOX[0] + ((k + 0.5) / GRID) * (BOX[1] - BOX[0]), x2]);
   }
-  const res = await api.forward(net.id, points);
+  const res = await api.forward(net.id, points, null, { fields: ["a"] });
   const hidden = res.layers[1].a;
   const out = res.layers[2].a;
   const maps = [

@@ -19,10 +19,10 @@ export function createUpdateView(box, state) {
 
   function row(name, w, g, alpha, next) {
     const d = digitsToTell(w, next);
-    const [same, changed] = splitChange(fmt(w, d), fmt(next, d));
+    const [same, changed] = splitChange(fmt(w, d, { pad: true }), fmt(next, d, { pad: true }));
     const tr = h("tr");
     h("th", { scope: "row" }, name, tr);
-    h("td", "", fmt(w, d), tr);
+    h("td", "", fmt(w, d, { pad: true }), tr);
     h("td", "op", "−", tr);
     h("td", "", fmt(alpha), tr);
     h("td", "op", "·", tr);
