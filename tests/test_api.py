@@ -308,3 +308,17 @@ def test_inputs_and_targets_are_limited_to_the_documented_range(client: TestClie
     for body in ({"inputs": [[1e308, 0]], "targets": [[1]]}, {"inputs": [[0, 0]], "targets": [[-2e12]]}):
         r = client.post(f"/api/networks/{net['id']}/backward", json=body)
         assert r.status_code == 422 and "1000000000000" in r.json()["detail"][0]["msg"], r.text
+
+
+@pytest.mark.parametrize("extra", [{"hidden_activation": "tanh"}, {"layer_sizes": [2, 5, 1], "seed": 3},
+                                   {"loss": "bce", "learning_rate": 0.1}, {"steps": 0}])
+def test_patch_of_a_fixed_field_says_what_can_change_and_how(client: TestClient, extra: dict) -> None:
+    net = create(client)
+    r = client.patch(f"/api/networks/{net['id']}", json=extra)
+    assert r.status_code == 422
+    (error,) = r.json()["detail"]
+    fixed = ", ".join(sorted(k for k in extra if k != "learning_rate"))
+    assert error["msg"].startswith(f"{fixed} cannot be changed in place: PATCH changes only learning_rate, l2, "
+                                   "weights, biases.")
+    assert "create a new network (POST /api/networks), e.g. with this one's current weights" in error["msg"]
+    assert client.get(f"/api/networks/{net['id']}").json() == net  # nothing half-changed

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.nn.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, relative_error
+from app.limits import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS
+from app.nn.gradcheck import relative_error
 from reference import targets_for
 
 PAIRS = [("sigmoid", "mse"), ("linear", "mse"), ("softmax", "mse"), ("sigmoid", "bce"),

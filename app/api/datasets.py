@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from app.nn import datasets
-from app.config import MAX_SAMPLES
+from app.limits import MAX_SAMPLES
 from app.schemas import Dataset, DatasetInfo, to_list
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app import limits
 from app.nn import gradcheck
 from app.api.deps import NetworkDep
 from app.api.errors import NOT_FOUND
@@ -18,5 +19,5 @@ def check_gradients(body: GradientCheckRequest, net: NetworkDep) -> GradientChec
     their relative error; changes nothing. Two forward passes per parameter, so the size is
     bounded (422 beyond it)."""
     x, y = to_array(body.inputs), to_array(body.targets)
-    gradcheck.check_size(net, len(x))
+    limits.check_gradient_check(net, len(x))
     return GradientCheckResult.of(gradcheck.gradient_check(net, x, y, body.epsilon))

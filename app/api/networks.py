@@ -10,28 +10,19 @@ from fastapi import APIRouter, Response
 from app.nn import engine
 from app.api.deps import NetworkDep, NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
-from app.config import MAX_PARAMETERS
+from app import limits
 from app.schemas import NetworkCreate, NetworkPatch, NetworkPublic, to_array
-from app.nn.engine import InvalidInput
 
 router = APIRouter(prefix="/api/networks", tags=["networks"])
 
 
-def check_size(layer_sizes: list[int]) -> None:
-    n = sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-    if n > MAX_PARAMETERS:
-        raise InvalidInput(f"this network would have {n} parameters; the limit is {MAX_PARAMETERS}")
-
-
 @router.post("", status_code=201)
 def create_network(body: NetworkCreate, store: StoreDep) -> NetworkPublic:
-    check_size(body.layer_sizes)
+    limits.check_network_size(body.layer_sizes)
     seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
-    net = engine.new_net(
-        body.layer_sizes, body.hidden_activation, body.output_activation, body.loss, body.learning_rate,
-        body.l2, seed,
-        weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
-        biases=[to_array(b) for b in body.biases] if body.biases is not None else None)
+    net = engine.new_net(**body.definition(), seed=seed,
+                         weights=[to_array(w) for w in body.weights] if body.weights is not None else None,
+                         biases=[to_array(b) for b in body.biases] if body.biases is not None else None)
     return NetworkPublic.of(store.create(net), net)
 
 

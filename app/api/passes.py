@@ -8,29 +8,17 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from app import limits
 from app.nn import engine, training
 from app.api.body import ModelResponse, documented, read_json
 from app.api.deps import NetworkId, StoreDep
 from app.api.errors import NOT_FOUND
-from app.config import MAX_TRACE_VALUES, MAX_TRAIN_SAMPLE_EPOCHS, MAX_TRAIN_UPDATES, MAX_TRAIN_WORK
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
 from app.store import Store
-from app.nn.engine import InvalidInput
-
-# Samples x weights up to which a read-only pass runs on the event loop (~0.1 ms of numpy at most).
-INLINE_WORK = 20_000
 
 router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
                    default_response_class=ModelResponse)
-
-
-def check_trace_size(net: engine.Net, m: int) -> None:
-    """Every array of a trace is m x sum(layer_sizes): bound it, and so the memory of a request."""
-    values = m * sum(net.layer_sizes)
-    if values > MAX_TRACE_VALUES:
-        raise InvalidInput(f"{m} samples through {sum(net.layer_sizes)} neurons make {values} values per array; "
-                         f"one request allows {MAX_TRACE_VALUES}: send fewer samples")
 
 
 async def in_thread(work: Callable[[], BaseModel]) -> Response:
@@ -47,13 +35,13 @@ async def read_only_pass(store: Store, network_id: str, m: int, compute: Callabl
     no writer can block): the thread hop would cost more than the pass (docs/performance.md).
     Anything larger, or a read that might wait, goes to a worker thread."""
     net = store.peek(network_id)
-    if net is not None and inline(net, m):
+    if net is not None and limits.runs_inline(net, m):
         return ModelResponse(compute(net))
     return await in_thread(lambda: compute(store.get(network_id)))
 
 
 def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
-    check_trace_size(net, len(body.inputs))
+    limits.check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     layers = layers_of(net, trace, None, body)
     if body.targets is None:
@@ -65,14 +53,9 @@ def forward_result(net: engine.Net, body: ForwardRequest) -> ForwardResult:
 
 
 def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
-    check_trace_size(net, len(body.inputs))
+    limits.check_trace_size(net, len(body.inputs))
     trace = engine.forward(net, to_array(body.inputs))
     return BackwardResult.of(net, trace, engine.backward(net, trace, to_array(body.targets)), body)
-
-
-def inline(net: engine.Net, m: int) -> bool:
-    """Small enough to compute on the event loop (~0.1 ms of numpy at most)."""
-    return m * sum(w.size for w in net.weights) <= INLINE_WORK
 
 
 @router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
@@ -96,37 +79,26 @@ async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Resp
     x, y = to_array(body.inputs), to_array(body.targets)
 
     def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:
-        check_trace_size(net, len(x))
+        limits.check_trace_size(net, len(x))
         trace, grads, new = engine.step(net, x, y, body.learning_rate)
         return new, StepResult.of(net, trace, grads, body, network=NetworkPublic.of(network_id, new))
 
     return await in_thread(lambda: store.update(network_id, apply))
 
 
-@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest))
+TRAIN_DOC = (f"Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most "
+             f"{limits.MAX_TRAIN_SAMPLE_EPOCHS:,}, weight updates (epochs x mini-batches) at most "
+             f"{limits.MAX_TRAIN_UPDATES:,} and parameters x samples x epochs at most {limits.MAX_TRAIN_WORK:.0e}.")
+
+
+@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest), description=TRAIN_DOC)
 async def train(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
-    """Gradient descent for `epochs` epochs, bounded per call: samples x epochs at most
-    2,000,000, weight updates (epochs x mini-batches) at most 50,000 and
-    parameters x samples x epochs at most 4e9."""
     body = await read_json(request, TrainRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
-    work = len(x) * body.epochs
-    if work > MAX_TRAIN_SAMPLE_EPOCHS:
-        raise InvalidInput(f"samples x epochs is {work}; one train call allows {MAX_TRAIN_SAMPLE_EPOCHS}: "
-                         "use fewer epochs per call")
-
-    batch = min(body.batch_size or len(x), len(x))
-    updates = body.epochs * -(-len(x) // batch)
-    if updates > MAX_TRAIN_UPDATES:
-        raise InvalidInput(f"epochs x mini-batches is {updates}; one train call allows {MAX_TRAIN_UPDATES}: "
-                         "use fewer epochs or larger batches per call")
+    limits.check_train_call(len(x), body.epochs, body.batch_size)
 
     def apply(net: engine.Net) -> tuple[engine.Net, TrainResult]:
-        check_trace_size(net, len(x))
-        params = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-        if params * work > MAX_TRAIN_WORK:
-            raise InvalidInput(f"parameters x samples x epochs is {params * work:.3g}; one train call allows "
-                             f"{MAX_TRAIN_WORK:.3g}: use fewer epochs per call")
+        limits.check_train_work(net, len(x), body.epochs)
         result = training.train(net, x, y, body.epochs, body.batch_size, body.learning_rate, body.seed)
         return result.net, TrainResult(costs=result.costs, network=NetworkPublic.of(network_id, result.net),
                                        stopped=result.stopped)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path
 
 from app.nn import engine
 from app.api.deps import StoreDep
-from app.api.networks import check_size
+from app import limits
 from app.teaching.presets import PRESETS
 from app.schemas import ImportResult, NetworkPublic, PresetInfo, SavedDocument, to_array
 from app.nn.engine import InvalidInput
@@ -35,9 +35,8 @@ def read_preset(name: Annotated[str, Path(max_length=32)]) -> SavedDocument:
 def import_network(body: SavedDocument, store: StoreDep) -> ImportResult:
     """Create a network from a save file: identical weights, biases, settings, seed and steps."""
     saved = body.network
-    check_size(saved.layer_sizes)
-    net = engine.new_net(saved.layer_sizes, saved.hidden_activation, saved.output_activation, saved.loss,
-                         saved.learning_rate, saved.l2, saved.seed,
+    limits.check_network_size(saved.layer_sizes)
+    net = engine.new_net(**saved.definition(), seed=saved.seed,
                          weights=[to_array(w) for w in saved.weights], biases=[to_array(b) for b in saved.biases])
     net = replace(net, steps=saved.steps)
     if body.data is not None:

@@ -23,11 +23,25 @@ class Spec:
     fixed: bool = False  # the four binary points: samples and noise do not apply
 
 
-def _logic(table: tuple[int, int, int, int]) -> Callable[[int, float, np.random.Generator], tuple[Array, Array]]:
-    def make(samples: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
-        x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-        return x, np.array(table, dtype=np.float64).reshape(4, 1)
-    return make
+# The four points of two bits and the truth tables on them: the one copy of the XOR table
+# (the perceptron story, the presets and the API's examples read it from here).
+BITS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+LOGIC: dict[str, tuple[int, int, int, int]] = {"xor": (0, 1, 1, 0), "and": (0, 0, 0, 1), "or": (0, 1, 1, 1)}
+
+
+def logic(name: str) -> tuple[Array, Array]:
+    """(BITS, the truth table of `name` as a 4 x 1 column)."""
+    return BITS.copy(), np.array(LOGIC[name], dtype=np.float64).reshape(4, 1)
+
+
+def logic_lists(name: str) -> dict[str, list[list[float]]]:
+    """The same as {"inputs": ..., "targets": ...} lists (a request body, a save file's data)."""
+    x, y = logic(name)
+    return {"inputs": x.tolist(), "targets": y.tolist()}
+
+
+def _logic(name: str) -> Callable[[int, float, np.random.Generator], tuple[Array, Array]]:
+    return lambda samples, noise, rng: logic(name)
 
 
 def _circle(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
@@ -71,9 +85,9 @@ def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array
 
 
 DATASETS: dict[str, Spec] = {
-    "xor": Spec("XOR of two bits: the problem a single perceptron cannot learn", 2, 1, _logic((0, 1, 1, 0)), True),
-    "and": Spec("AND of two bits: linearly separable", 2, 1, _logic((0, 0, 0, 1)), True),
-    "or": Spec("OR of two bits: linearly separable", 2, 1, _logic((0, 1, 1, 1)), True),
+    "xor": Spec("XOR of two bits: the problem a single perceptron cannot learn", 2, 1, _logic("xor"), True),
+    "and": Spec("AND of two bits: linearly separable", 2, 1, _logic("and"), True),
+    "or": Spec("OR of two bits: linearly separable", 2, 1, _logic("or"), True),
     "circle": Spec("a disc (1) inside a ring (0)", 2, 1, _circle),
     "gaussian": Spec("two Gaussian blobs", 2, 1, _gaussian),
     "spiral": Spec("two interleaved spirals: hard, needs several hidden layers", 2, 1, _spiral),

@@ -6,12 +6,12 @@
 Pure numpy; nothing here knows about the web. Each parameter costs two passes through the
 layers from its own layer onwards (the activations before it are reused), in numpy's extended
 precision (longdouble: 80-bit on x86-64; no faster BLAS there), so the work grows with
-parameters x parameters x samples: `check_size` bounds it before anything runs.
+parameters x parameters x samples: app.limits.check_gradient_check bounds it before a request runs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,8 +20,6 @@ from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 TINY = 1e-300  # only keeps 0/0 (both gradients exactly zero) from being NaN: it reads 0
-MAX_CHECK_PARAMETERS = 2_000          # weights + biases of a network checked in one call
-MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one call (about 1 s at most)
 
 
 def relative_error(backprop: Array, numerical: Array) -> Array:
@@ -45,29 +43,12 @@ class GradCheck:
         return max(float(e.max()) for e in self.error_weights + self.error_biases)
 
 
-def parameter_count(net: engine.Net) -> int:
-    return sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-
-
-def check_size(net: engine.Net, samples: int) -> None:
-    """A ValueError with the numbers when one check would be too much work."""
-    n = parameter_count(net)
-    if n > MAX_CHECK_PARAMETERS:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: this network has {n} "
-                         f"parameters and one check allows {MAX_CHECK_PARAMETERS}; use a smaller network")
-    if n * samples > MAX_CHECK_PARAMETER_SAMPLES:
-        raise InvalidInput(f"gradient check needs two forward passes per parameter: parameters x samples is "
-                         f"{n} x {samples} = {n * samples} and one check allows {MAX_CHECK_PARAMETER_SAMPLES}; "
-                         "send fewer samples")
-
-
 def _cost_from(net: engine.Net, l: int, a_before: Array, y: Array) -> np.longdouble:
     """The full cost C (L2 included) when the layers from l on are recomputed from a[l-1],
     in the arrays' own precision (engine.cost would round it to a float)."""
-    a = a_before
-    for k in range(l, net.L + 1):
-        a = net.activation(k).f(a @ net.weights[k - 1].T + net.biases[k - 1])
-    c = engine.sample_costs(net, engine.Trace(z=[], a=[a]), y).mean()  # reads only the last a
+    rest = replace(net, layer_sizes=net.layer_sizes[l - 1:], weights=net.weights[l - 1:], biases=net.biases[l - 1:])
+    trace = engine.forward(rest, a_before)  # its layer 0 is layer l-1 of net; the activations follow L
+    c = engine.sample_costs(net, trace, y).mean()
     if net.l2:
         c = c + np.longdouble(net.l2) / (2 * y.shape[0]) * sum((w * w).sum() for w in net.weights)
     return c

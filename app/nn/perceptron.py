@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.nn.datasets import LOGIC, logic
 from app.nn.engine import InvalidInput
 
 Array = np.ndarray
 BOX = (-0.5, 1.5)  # the square the decision line is clipped to (the four points sit in [0, 1]^2)
 
-DATASETS: dict[str, tuple[int, int, int, int]] = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "xor": (0, 1, 1, 0)}
-POINTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
 def step(z: Array) -> Array:
@@ -90,11 +89,12 @@ def train(dataset: str, epochs: int = 100, learning_rate: float = 1.0, seed: int
     """Run the rule for up to `epochs` epochs over the four points in a fixed order.
 
     The weights start at zero, or (with a seed) uniform in [-1, 1] with two decimals."""
-    if dataset not in DATASETS:
-        raise InvalidInput(f"dataset must be one of {', '.join(DATASETS)}, not {dataset!r}")
+    if dataset not in LOGIC:
+        raise InvalidInput(f"dataset must be one of {', '.join(LOGIC)}, not {dataset!r}")
     if epochs < 1 or not learning_rate > 0:
         raise InvalidInput("epochs must be at least 1 and the learning rate positive")
-    x, y = POINTS, np.array(DATASETS[dataset], dtype=np.float64)
+    x, y = logic(dataset)
+    y = y[:, 0]
     if seed is None:
         w0, b0 = np.zeros(2), 0.0
     else:

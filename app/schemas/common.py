@@ -9,7 +9,7 @@ import numpy as np
 import orjson
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from app.config import MAX_ABS_DATA, MAX_NEURONS, MAX_SAMPLES
+from app.limits import MAX_ABS_DATA, MAX_NEURONS, MAX_SAMPLES
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Datum = Annotated[float, Field(ge=-MAX_ABS_DATA, le=MAX_ABS_DATA, allow_inf_nan=False)]  # an input or target

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.nn.gradcheck import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS, GradCheck
+from app.limits import MAX_CHECK_PARAMETER_SAMPLES, MAX_CHECK_PARAMETERS
+from app.nn.datasets import logic_lists
+from app.nn.gradcheck import GradCheck
 from app.schemas.common import Matrix, Strict, to_list
 
 Epsilon = Annotated[float, Field(gt=0, le=0.1, allow_inf_nan=False)]
@@ -18,7 +20,7 @@ class GradientCheckRequest(Strict):
     epsilon: Epsilon = Field(1e-5, description="the nudge of central differences (C(p+eps) - C(p-eps)) / (2 eps)")
 
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [
-        {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]], "epsilon": 1e-5}]}}
+        {**logic_lists("xor"), "epsilon": 1e-5}]}}
 
 
 class ParamValues(BaseModel):

@@ -10,12 +10,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.config import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
+from app.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
+from app.nn.datasets import logic_lists
 from app.nn.engine import Gradients, InvalidInput, Net, Trace, g_prime
 from app.schemas.common import Computed, Integral, Matrix, Rows, Seed, Strict, Values, omitted
 from app.schemas.networks import LearningRate, NetworkPublic
 
-_XOR = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
+_XOR = logic_lists("xor")
 FORWARD_FIELDS = ("a", "z", "g_prime")
 PASS_FIELDS = (*FORWARD_FIELDS, "delta")
 FIELDS_DOC = "which arrays of each layer to return (layer 0, the input, has only a); default all of them"

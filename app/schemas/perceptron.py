@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.nn.perceptron import Run
+from app.limits import MAX_PERCEPTRON_EPOCHS
 from app.schemas.common import Integral, Seed, Strict
-
-MAX_PERCEPTRON_EPOCHS = 1000
 
 
 class PerceptronRequest(Strict):

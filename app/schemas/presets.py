@@ -7,26 +7,19 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.teaching.presets import FORMAT
-from app.schemas.common import Integral, Matrix, ParamMatrix, Seed, Strict, Vector
-from app.schemas.networks import HiddenName, L2, LayerSizes, LearningRate, LossName, NetworkPublic, OutputName
-from app.config import MAX_LAYERS
+from app.schemas.common import Integral, Matrix, Seed, Strict
+from app.schemas.networks import Biases, NetworkBase, NetworkPublic, Weights
 
 SettingValue = str | float | bool | None
 
 
-class SavedNetwork(Strict):
+class SavedNetwork(Strict, NetworkBase):
     """The Network resource as GET /api/networks/{id} returns it (the id is ignored on load)."""
 
     id: str | None = Field(None, max_length=64, description="ignored: a loaded network gets a new id")
-    layer_sizes: LayerSizes
-    hidden_activation: HiddenName = "sigmoid"
-    output_activation: OutputName = "sigmoid"
-    loss: LossName = "mse"
-    learning_rate: LearningRate = 0.5
-    l2: L2 = 0.0
     seed: Seed = 0
-    weights: Annotated[list[ParamMatrix], Field(min_length=1, max_length=MAX_LAYERS - 1)]
-    biases: Annotated[list[Vector], Field(min_length=1, max_length=MAX_LAYERS - 1)]
+    weights: Annotated[Weights, Field(min_length=1)]
+    biases: Annotated[Biases, Field(min_length=1)]
     steps: Annotated[int, Field(ge=0, le=2**53), Integral] = Field(0, description="kept: the loaded network continues counting")
 
 

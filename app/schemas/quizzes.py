@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 from app.teaching.quiz import KINDS, MAX_SEED, Question, Verdict
 from app.schemas.common import Finite, Integral, Strict
 
-KindName = Literal["mse", "cross_entropy", "activations", "output_delta_mse", "output_delta_bce", "hidden_delta",
-                   "weight_gradient", "weight_update"]
+KindName = Literal[tuple(KINDS)]  # type: ignore[valid-type]  # the kinds' own table
 Value = float | list[float]
 Ref = dict[str, int]
 REF_DOC = "{layer, neuron} or {layer, from, to} (an edge; layer = the layer it feeds), layers 0..L with 0 = input"

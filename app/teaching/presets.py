@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.nn.engine import init_params, sigmoid
+from app.nn import datasets, engine
 
 FORMAT = "backprop-lab/1"
-XOR = {"inputs": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "targets": [[0.0], [1.0], [1.0], [0.0]]}
+XOR = datasets.logic_lists("xor")
 XOR_SEED, XOR_LEARNING_RATE = 13, 2.0  # reaches cost < 0.01 within 700 full-batch epochs
 
 
@@ -44,7 +44,7 @@ def _lecture() -> Preset:
     x = np.array([0.35, 0.9])  # cell size and nucleus irregularity, scaled to [0, 1]
     w2, b2 = np.array([[0.2, -0.4], [0.7, 0.1]]), np.array([0.1, -0.3])
     w3 = np.array([[-0.6, 0.4]])
-    a2 = sigmoid(w2 @ x + b2)
+    a2 = engine.forward(engine.Net([2, 2], [w2], [b2]), x[None, :]).a[1][0]
     b3 = -0.241 - float(w3[0] @ a2)  # the one free number, chosen to give the lecture's z^(3)
     return Preset(
         "lecture", "The lecture's worked example: is it a cancer cell?",
@@ -57,7 +57,7 @@ def _lecture() -> Preset:
 
 
 def _xor() -> Preset:
-    weights, biases = init_params([2, 2, 1], "sigmoid", XOR_SEED)
+    weights, biases = engine.init_params([2, 2, 1], "sigmoid", XOR_SEED)
     return Preset(
         "xor", "XOR, learned by backprop (2-2-1 sigmoid)",
         f"Initial weights from seed {XOR_SEED}, learning rate {XOR_LEARNING_RATE}, full batch: training drives "

@@ -74,10 +74,6 @@ class Verdict:
     slip: str | None = None
 
 
-def sigmoid(z: Array | float) -> Array | float:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
-
-
 def f(x: float) -> str:
     """A number as an exam would print it: 4 significant digits, no trailing zeros."""
     s = np.format_float_positional(float(x), precision=4, unique=False, fractional=False, trim="-")

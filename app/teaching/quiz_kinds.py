@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.teaching.questions import Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p, sigmoid
+from app.nn import engine
+from app.nn.engine import sigmoid
+from app.teaching.questions import Given, Kind, Question, Step, Tolerance, as_value, f, fm, fv, p
 
 Rng = np.random.Generator
 
@@ -34,11 +36,10 @@ def net_dict(sizes: list[int], weights: list[np.ndarray], biases: list[np.ndarra
 
 
 def forward(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[list, list]:
-    zs, acts = [None], [x]
-    for w, b in zip(weights, biases):
-        zs.append(w @ acts[-1] + b)
-        acts.append(sigmoid(zs[-1]))
-    return zs, acts
+    """z and a of every layer for one sample x (the engine's forward pass of a sigmoid network)."""
+    sizes = [len(x)] + [len(b) for b in biases]
+    trace = engine.forward(engine.Net(sizes, weights, biases), np.asarray(x, dtype=np.float64)[None, :])
+    return [None] + [z[0] for z in trace.z[1:]], [a[0] for a in trace.a]
 
 
 def neuron(layer: int, j: int) -> dict[str, int]:
@@ -102,8 +103,8 @@ def activations(rng: Rng, seed: int) -> Question:
     n_in, n_out = int(rng.integers(2, 4)), int(rng.integers(2, 4))
     w, b = small_net(rng, [n_in, n_out])
     x = tenths(rng, 0.1, 1, n_in)
-    z = w[0] @ x + b[0]
-    a = sigmoid(z)
+    zs, acts = forward(x, w, b)
+    z, a = zs[1], acts[1]
     steps = []
     for j in range(n_out):
         terms = " + ".join(f"w_{j + 1}{k + 1}^(2) a_{k + 1}^(1)" for k in range(n_in))
