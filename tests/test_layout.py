@@ -85,12 +85,18 @@ def test_the_batch_of_each_mode_and_where_the_shown_sample_sits() -> None:
                          'M.trainBatchSize(5, {mode: "full"}) ?? null]') == [1, 2, None]
 
 
-def test_invalid_output_and_loss_pairs_are_named() -> None:
-    got = js("data.js", """[M.comboProblem("sigmoid", "bce", 1), M.comboProblem("linear", "bce", 1),
-        M.comboProblem("sigmoid", "cross_entropy", 2), M.comboProblem("softmax", "cross_entropy", 2),
-        M.comboProblem("softmax", "mse", 1), M.comboProblem("linear", "mse", 3)]""")
+def test_invalid_output_and_loss_pairs_are_named_from_the_engine_rules() -> None:
+    from app.api.rules import engine_rules   # what GET /api/rules answers
+    rules = json.dumps(engine_rules().model_dump())
+    got = js("data.js", f"""(() => {{ const R = {rules}; return [
+        M.comboProblem(R, "sigmoid", "bce", 1), M.comboProblem(R, "linear", "bce", 1),
+        M.comboProblem(R, "sigmoid", "cross_entropy", 2), M.comboProblem(R, "softmax", "cross_entropy", 2),
+        M.comboProblem(R, "softmax", "mse", 1), M.comboProblem(R, "linear", "mse", 3),
+        M.rulesText(R, {{bce: "binary cross-entropy", cross_entropy: "cross-entropy"}})]; }})()""")
     assert got[0] is None and got[3] is None and got[5] is None
-    assert "sigmoid" in got[1] and "softmax" in got[2] and "at least 2 output" in got[4]
+    assert "sigmoid" in got[1] and "softmax" in got[2] and "at least 2 neurons" in got[4]
+    assert got[6] == ("Binary cross-entropy needs a sigmoid output; cross-entropy needs a softmax output; "
+                      "softmax needs 2 or more target columns.")
 
 
 def test_lecture_notation_numbers_layers_from_one() -> None:

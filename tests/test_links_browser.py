@@ -192,7 +192,8 @@ def test_the_page_and_the_api_refuse_the_same_network_settings(page: Page, base_
     cases = list(itertools.product(outputs, losses, [1, 2, 3]))
     page_says = page.evaluate("""async (cases) => {
         const { comboProblem } = await import("/static/js/data.js");
-        return cases.map(([o, l, n]) => comboProblem(o, l, n));
+        const rules = await (await fetch("/api/rules")).json();
+        return cases.map(([o, l, n]) => comboProblem(rules, o, l, n));
     }""", cases)
     for (output, loss, n), problem in zip(cases, page_says):
         r = httpx.post(f"{base_url}/api/networks",

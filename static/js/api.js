@@ -58,6 +58,8 @@ const net = (id, tail = "") => `/api/networks/${encodeURIComponent(id)}${tail}`;
 export const listDatasets = () => call("GET", "/api/datasets");
 /** The OpenAPI document: the page reads the API's limits from it (limits.js). */
 export const schema = () => call("GET", "/openapi.json");
+/** The engine's activations, losses, pairing rules and output widths (the form's checks). */
+export const rules = () => call("GET", "/api/rules");
 export const getDataset = (name, { samples, noise, seed }) =>
   call("GET", `/api/datasets/${encodeURIComponent(name)}?samples=${samples}&noise=${noise}&seed=${seed}`);
 export const createNetwork = (body) => call("POST", "/api/networks", body);

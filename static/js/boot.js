@@ -12,8 +12,9 @@ import { DEFAULT_ARCH } from "./controller.js";
 
 /** notify(text, kind) shows a notice; askForData(nInputs, nTargets, text) opens the CSV box. */
 export async function boot(state, { ctl, controls, notify, askForData }) {
-  const [datasets, schema] = await Promise.all([api.listDatasets(), api.schema()]);
+  const [datasets, schema, rules] = await Promise.all([api.listDatasets(), api.schema(), api.rules()]);
   state.limits = limitsFrom(schema);
+  state.rules = rules;   // the engine's pairing rules: the form refuses what the API refuses
   controls.setDatasets(datasets);
   const url = readUrl();
   const saved = loadConfig(url.network);

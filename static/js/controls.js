@@ -1,7 +1,7 @@
 // The configuration form: data, sample, batch mode, architecture, activations, loss,
 // learning rate, L2. It validates and explains; main.js turns its intents into API calls.
 
-import { comboProblem } from "./data.js";
+import { comboProblem, rulesText } from "./data.js";
 import { parseCSV } from "./csv.js";
 import { h } from "./dom.js";
 import { fmt } from "./format.js";
@@ -39,20 +39,23 @@ export function createControls(form, state, handlers) {
       output_activation: f.output.value, loss: f.loss.value };
   }
 
-  /** Disable the combinations the engine refuses, and say why in the note. */
+  /** Disable the combinations the engine refuses (its rules, GET /api/rules), and say why in the note. */
   function guardCombos(changed) {
+    const rules = state.rules;
+    if (!rules) return;
     let note = "";
-    const softmaxOk = nOutputs() >= 2;
-    f.output.querySelector('option[value="softmax"]').disabled = !softmaxOk;
-    if (!softmaxOk && f.output.value === "softmax") f.output.value = "sigmoid";
-    if (changed === "output" && comboProblem(f.output.value, f.loss.value, nOutputs())) {
+    const problem = (output, loss) => comboProblem(rules, output, loss, nOutputs());
+    for (const opt of f.output.options) {
+      opt.disabled = [...f.loss.options].every((l) => problem(opt.value, l.value));
+    }
+    if (f.output.selectedOptions[0] && f.output.selectedOptions[0].disabled) f.output.value = "sigmoid";
+    if (changed === "output" && problem(f.output.value, f.loss.value)) {
       const old = f.loss.value;
       f.loss.value = PAIR[f.output.value];
-      note = `Loss changed from ${LOSS_NAMES[old]} to ${LOSS_NAMES[f.loss.value]}: ${comboProblem(f.output.value, old, nOutputs())} `;
+      note = `Loss changed from ${LOSS_NAMES[old]} to ${LOSS_NAMES[f.loss.value]}: ${problem(f.output.value, old)}. `;
     }
-    for (const opt of f.loss.options) opt.disabled = Boolean(comboProblem(f.output.value, opt.value, nOutputs()));
-    const rules = "Binary cross-entropy needs a sigmoid output; cross-entropy needs softmax";
-    f.note.textContent = note + rules + (softmaxOk ? "." : "; softmax needs 2 or more target columns.");
+    for (const opt of f.loss.options) opt.disabled = Boolean(problem(f.output.value, opt.value));
+    f.note.textContent = note + rulesText(rules, LOSS_NAMES);
   }
 
   function renderLayers() {

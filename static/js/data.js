@@ -28,14 +28,24 @@ export function trainBatchSize(m, { mode, batchSize }) {
   return undefined;
 }
 
-/** Which output activations and losses go together, and why not, in plain words. */
-export function comboProblem(outputActivation, loss, nOutputs) {
-  if (outputActivation === "softmax" && nOutputs < 2) {
-    return "Softmax needs at least 2 output neurons (one per class): with 1 it always outputs 1.";
-  }
-  if (loss === "bce" && outputActivation !== "sigmoid") return "Binary cross-entropy needs a sigmoid output layer.";
-  if (loss === "cross_entropy" && outputActivation !== "softmax") return "Cross-entropy needs a softmax output layer.";
-  return null;
+/** Why the API would refuse this output activation, loss and number of outputs (its own
+ * sentence, from GET /api/rules), or null when it accepts them. */
+export function comboProblem(rules, outputActivation, loss, nOutputs) {
+  const width = rules.output_widths.find((w) => w.output_activation === outputActivation);
+  if (width && nOutputs < width.at_least) return width.reason;
+  const pair = rules.pairings.find((p) => p.output_activation === outputActivation && p.loss === loss);
+  return pair && !pair.allowed ? pair.reason : null;
+}
+
+/** The rules of GET /api/rules in words: each loss that needs one output activation, each
+ * activation that needs several outputs. `names` gives a loss its long name. */
+export function rulesText(rules, names) {
+  const needs = rules.losses.map((loss) => [loss, rules.pairings.filter((p) => p.loss === loss && p.allowed)])
+    .filter(([, ok]) => ok.length === 1)
+    .map(([loss, [ok]]) => `${names[loss] || loss} needs a ${ok.output_activation} output`);
+  const widths = rules.output_widths.filter((w) => w.at_least > 1)
+    .map((w) => `${w.output_activation} needs ${w.at_least} or more target columns`);
+  return `${[...needs, ...widths].join("; ")}.`.replace(/^./, (c) => c.toUpperCase());
 }
 
 /** What data a network of these widths needs, in a sentence that says where to paste it. */
