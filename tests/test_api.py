@@ -301,7 +301,8 @@ def test_openapi_shows_limits(client: TestClient) -> None:
 def test_inputs_and_targets_are_limited_to_the_documented_range(client: TestClient) -> None:
     # the page reads the same limit from /openapi.json to refuse pasted data before sending it
     net = client.post("/api/networks", json={"layer_sizes": [2, 1], "seed": 1}).json()
-    limit = client.get("/openapi.json").json()["components"]["schemas"]["ForwardRequest"]["properties"]["inputs"]
+    forward = client.get("/openapi.json").json()["paths"]["/api/networks/{network_id}/forward"]["post"]
+    limit = forward["requestBody"]["content"]["application/json"]["schema"]["properties"]["inputs"]
     assert limit["items"]["items"]["maximum"] == 1e12 and limit["items"]["items"]["minimum"] == -1e12
     ok = client.post(f"/api/networks/{net['id']}/forward", json={"inputs": [[1e12, -1e12]], "targets": [[1]]})
     assert ok.status_code == 200, ok.text

@@ -40,7 +40,7 @@ Matrix = Annotated[
     AfterValidator(_rectangular),
 ]
 ParamMatrix = Annotated[
-    list[Annotated[list[Datum], Field(min_length=1, max_length=MAX_NEURONS)]],
+    list[Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]],
     Field(min_length=1, max_length=MAX_NEURONS),
     AfterValidator(_rectangular),
 ]

@@ -16,17 +16,18 @@ const range = (schema) => {
  * value of a pass (data), the rows of a pass, and the neurons of a layer.
  */
 export function limitsFrom(openapi) {
+  const resolve = (s) => (s && s.$ref ? openapi.components.schemas[s.$ref.split("/").pop()] : s);
+  const body = (path) => resolve(openapi.paths[path].post.requestBody.content["application/json"].schema).properties;
   const query = {};
   for (const p of openapi.paths["/api/datasets/{name}"].get.parameters) query[p.name] = p.schema;
-  const schemas = openapi.components.schemas;
-  const inputs = schemas.ForwardRequest.properties.inputs;
+  const inputs = body("/api/networks/{network_id}/forward").inputs;
   return {
     samples: range(query.samples),
     noise: range(query.noise),
-    batchSize: range(schemas.TrainRequest.properties.batch_size),
+    batchSize: range(body("/api/networks/{network_id}/train").batch_size),
     data: range(inputs.items.items),
     rows: { min: inputs.minItems, max: inputs.maxItems, integer: true },
-    neurons: range(schemas.NetworkCreate.properties.layer_sizes.items),
+    neurons: range(resolve(body("/api/networks").layer_sizes).items),
   };
 }
 
