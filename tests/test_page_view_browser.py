@@ -201,3 +201,15 @@ def test_story_perceptron_lines_keep_clear_of_the_points(page: Page, base_url: s
                 cx, cy, r = (float(p.get_attribute(a)) for a in ("cx", "cy", "r"))
                 dist = abs((y2 - y1) * cx - (x2 - x1) * cy + x2 * y1 - y2 * x1) / math.hypot(x2 - x1, y2 - y1)
                 assert dist > r, (dataset, epoch)
+
+
+def test_training_counters_never_move_the_drawing_at_projector_width(page: Page, base_url: str) -> None:
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, base_url)
+    y = page.locator("#network").bounding_box()["y"]
+    press(page, "Train")
+    page.wait_for_function("() => /updates\\/s/.test(document.querySelector('#train-stats').textContent)")
+    assert page.locator("#network").bounding_box()["y"] == y
+    press(page, "Pause")
+    expect(page.get_by_role("button", name="Train")).to_be_visible(timeout=15_000)
+    assert page.locator("#network").bounding_box()["y"] == y

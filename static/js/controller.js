@@ -222,8 +222,9 @@ export function createController(state, { animator, architecture }) {
     state.emit("history", state.history);
     setPass("forward", pass, batch);
     if (res.stopped) {
-      notify(`Training stopped after ${done} of the ${epochs} epochs of this call: ${res.stopped} `
-        + `The network shown is the last good one (update ${res.network.steps}); Forward, Backward and Step work on it.`);
+      const why = res.stopped.replace(/\.?\s*$/, ".");
+      notify(`Training stopped: ${why} The network shown is the last good one (after update ${res.network.steps}); `
+        + "Forward, Backward and Step work on it.");
       await refreshSurface();
       return false;
     }

@@ -94,7 +94,11 @@ api.onBusy((busy) => {
 const MAX_QUEUED = 20;
 let chain = Promise.resolve();
 let queued = 0;
-function showQueue() { $("queue").textContent = queued > 1 ? `${queued - 1} more queued` : ""; }
+/** The busy notice also says how many actions wait (room for it is kept: nothing re-wraps). */
+function showQueue() {
+  $("busy").textContent = queued > 1 ? `working… ${queued - 1} more queued` : "working…";
+  if (queued > 1) $("busy").classList.add("on");
+}
 function run(action) {
   if (queued >= MAX_QUEUED) {
     showMessage(`Ignored: ${MAX_QUEUED} actions are already waiting. Let them finish first.`, "info");

@@ -103,7 +103,10 @@ export function flow(nodes, box = h("div", "math-flow")) {
     const before = piece[piece.length - 1];
     // Before an operator, or between two matrices (a product), never right after an operator.
     const matrixAfterMatrix = node.dataset && node.dataset.shaped && before && before.localName !== "mo";
-    if ((node.localName === "mo" && BREAK_BEFORE.has(node.textContent) || matrixAfterMatrix) && piece.length) flush();
+    const breaks = node.localName === "mo" && BREAK_BEFORE.has(node.textContent);
+    if ((breaks || matrixAfterMatrix) && piece.length) flush();
+    // First in its piece an operator would be read as a prefix (no space after it): it is infix.
+    if (breaks) node.setAttribute("form", "infix");
     piece.push(node);
   }
   flush();
