@@ -88,9 +88,12 @@ def run_forward(repeat: int, seconds: int) -> list[str]:
 def run_grid(repeat: int) -> list[str]:
     import bench_http
 
-    g = bench_http.bench_grid(repeat)
-    return [row("4. /forward, 100x100 grid, 2-8-8-1", f"server {g.server_ms:.0f} ms",
-                f"round trip {g.round_trip_ms:.0f} ms", "", f"response {g.response_mb:.1f} MB (a, z, g' of every layer)")]
+    rows = []
+    for ask, what in (({}, "a, z, g' of every layer"), ({"fields": ["a"]}, 'fields=["a"]: what the page draws')):
+        g = bench_http.bench_grid(repeat, ask)
+        rows.append(row(f"4. /forward, 100x100 grid, 2-8-8-1, {what}", f"server {g.server_ms:.0f} ms",
+                        f"round trip {g.round_trip_ms:.0f} ms", "", f"response {g.response_mb:.2f} MB"))
+    return rows
 
 
 def run_page(repeat: int) -> list[str]:

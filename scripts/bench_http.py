@@ -191,12 +191,12 @@ class GridResult:
     response_mb: float
 
 
-def bench_grid(repeat: int = 7) -> GridResult:
-    """/forward on 10,000 points of a 2-8-8-1 net."""
+def bench_grid(repeat: int = 7, ask: dict | None = None) -> GridResult:
+    """/forward on 10,000 points of a 2-8-8-1 net; `ask` adds e.g. {"fields": ["a"]} (the page's surface)."""
     from app.main import app  # imported here: the other benchmarks run the app as a subprocess
     from app.store import SQLiteStore
 
-    body = json.dumps({"inputs": grid_inputs()}).encode()
+    body = json.dumps({"inputs": grid_inputs(), **(ask or {})}).encode()
     with tempfile.TemporaryDirectory() as tmp:
         app.state.store = SQLiteStore(str(Path(tmp) / "grid.sqlite"))
         try:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from fastapi import Request, Response
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -55,11 +56,10 @@ async def read_json(request: Request, model: type[M]) -> M:
                                       for e in err.errors(include_url=False, include_input=False)]) from None
 
 
-class ModelResponse(Response):
+class ModelResponse(JSONResponse):
     """The JSON of a result model, written by its one encoder (to_json); bytes already
-    written (in a worker thread, for a large result) are sent as they are."""
-
-    media_type = "application/json"
+    written (in a worker thread, for a large result) are sent as they are. A JSONResponse,
+    so that /openapi.json documents the route's response_model as its body."""
 
     def render(self, content: BaseModel | bytes) -> bytes:
         return content if isinstance(content, bytes) else to_json(content)

@@ -60,14 +60,15 @@ def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
 
 @router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
 async def forward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
-    """a and z of every layer; with targets, the cost too."""
+    """a, z and g'(z) of every layer (or the `fields` and `layers` asked for); with targets, the cost too."""
     body = await read_json(request, ForwardRequest)
     return await read_only_pass(store, network_id, len(body.inputs), lambda net: forward_result(net, body))
 
 
 @router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
 async def backward(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
-    """The forward body plus delta of every layer and the gradients; changes nothing."""
+    """The forward body plus delta of every layer (or the `fields` and `layers` asked for), the cost,
+    dC/da of the output and the gradients; changes nothing."""
     body = await read_json(request, BackwardRequest)
     return await read_only_pass(store, network_id, len(body.inputs), lambda net: backward_result(net, body))
 

@@ -74,14 +74,22 @@ class Computed(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
 
-def omitted(description: str) -> object:
-    """A field left out of the JSON when it is None (never written as null). A default_factory,
-    not a default, so that the schema shows no `"default": null` either."""
-    return Field(default_factory=lambda: None, exclude_if=lambda v: v is None, description=description)
+def _fields(obj: object) -> object:
+    """orjson's hook for what it does not write itself: a model becomes its declared fields in
+    their order (without those its exclude_if leaves out); an array that is not C-contiguous
+    becomes lists."""
+    if isinstance(obj, BaseModel):
+        return {name: value for name, info in type(obj).model_fields.items() for value in [getattr(obj, name)]
+                if not info.exclude and not (info.exclude_if is not None and info.exclude_if(value))}
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"no JSON for {type(obj).__name__}")
 
 
 def to_json(model: BaseModel) -> bytes:
-    """The JSON of model_dump_json (the same keys, order and numbers), with the arrays written
-    by orjson straight from float64: ~8x faster on a 10,000-point trace (docs/performance.md).
+    """The JSON of model_dump_json (the same keys, order and numbers; tests/test_passes.py
+    compares them), with the arrays written by orjson straight from float64. pydantic's own
+    model_dump_json makes a Python float of each number (~80 ms of a 10,000-point trace) and its
+    model_dump costs ~4 us per array (most of a one-sample /forward): docs/performance.md.
     The engine refuses non-finite values, so no array holds one (orjson would write null)."""
-    return orjson.dumps(model.model_dump(), option=orjson.OPT_SERIALIZE_NUMPY, default=to_list)
+    return orjson.dumps(model, option=orjson.OPT_SERIALIZE_NUMPY, default=_fields)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from typing_extensions import TypedDict
+
 from pydantic import BaseModel, Field
 
 from app.limits import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES
 from app.nn.datasets import logic_lists
 from app.nn.engine import Gradients, InvalidInput, Net, Trace, g_prime
-from app.schemas.common import Computed, Integral, Matrix, Rows, Seed, Strict, Values, omitted
+from app.schemas.common import Computed, Integral, Matrix, Rows, Seed, Strict, Values
 from app.schemas.networks import LearningRate, NetworkPublic
 
 _XOR = logic_lists("xor")
@@ -68,13 +70,14 @@ class TrainRequest(Batch):
     model_config = {**Strict.model_config, "json_schema_extra": {"examples": [{**_XOR, "epochs": 100}]}}
 
 
-class Layer(Computed):
-    """One layer for the m samples given, with the arrays asked for (`fields`), each m x n_l."""
+class Layer(TypedDict, total=False):
+    """One layer for the m samples given, with the arrays asked for (`fields`), each m x n_l;
+    an array not asked for is left out, never null."""
 
-    a: Rows = omitted("g(z); for layer 0 the inputs")
-    z: Rows = omitted("weighted input W a + b (not for layer 0)")
-    g_prime: Rows = omitted("g'(z) per neuron (softmax: a(1-a))")
-    delta: Rows = omitted("dC_i/dz for each sample's own cost (/backward and /step)")
+    a: Annotated[Rows, Field(description="g(z); for layer 0 the inputs")]
+    z: Annotated[Rows, Field(description="weighted input W a + b (not for layer 0)")]
+    g_prime: Annotated[Rows, Field(description="g'(z) per neuron (softmax: a(1-a))")]
+    delta: Annotated[Rows, Field(description="dC_i/dz for each sample's own cost (/backward and /step)")]
 
 
 def layers_of(net: Net, trace: Trace, grads: Gradients | None, choice: ForwardRequest | BackwardRequest) -> list[Layer]:
@@ -83,18 +86,19 @@ def layers_of(net: Net, trace: Trace, grads: Gradients | None, choice: ForwardRe
     shown = set(range(net.L + 1)) if choice.layers is None else set(choice.layers)
     if shown and max(shown) > net.L:
         raise InvalidInput(f"layers asks for layer {max(shown)}; this network has layers 0..{net.L} (0 = input)")
-    out = []
+    out: list[Layer] = []
     for l in range(net.L + 1):
-        arrays = {}
+        layer = Layer()
         if l in shown:
-            arrays = {"a": trace.a[l]} if "a" in fields else {}
+            if "a" in fields:
+                layer["a"] = trace.a[l]
             if l > 0 and "z" in fields:
-                arrays["z"] = trace.z[l]
+                layer["z"] = trace.z[l]
             if l > 0 and "g_prime" in fields:
-                arrays["g_prime"] = g_prime(net, trace, l)
+                layer["g_prime"] = g_prime(net, trace, l)
             if l > 0 and grads is not None and "delta" in fields:
-                arrays["delta"] = grads.delta[l]
-        out.append(Layer.model_construct(**arrays))
+                layer["delta"] = grads.delta[l]
+        out.append(layer)
     return out
 
 
