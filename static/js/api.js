@@ -19,7 +19,7 @@ function explain(detail) {
 }
 
 const MAX_MESSAGE = 300;   // a reason longer than this is cut: a message is read, not scrolled
-const short = (text) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
+export const short = (text) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
 
 let busyListener = () => {};
 let pending = 0;

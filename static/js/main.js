@@ -69,7 +69,7 @@ const NOTICE_MS = 8000;
 let messageTimer = null;
 function showMessage(text, kind = "error") {
   clearTimeout(messageTimer);
-  $("message-text").textContent = text;
+  $("message-text").textContent = api.short(text);   // every message capped: read, not scrolled
   $("message").dataset.kind = kind;
   $("message").hidden = false;
   if (kind === "info") messageTimer = setTimeout(hideMessage, NOTICE_MS);
