@@ -186,6 +186,16 @@ def test_every_message_is_capped_to_a_readable_length(page: Page, base_url: str)
     assert "is not a number" in text and len(text) < 200
 
 
+def test_a_link_with_every_setting_bad_still_gives_one_short_note_and_a_network(page: Page, base_url: str) -> None:
+    errors = open_page(page, base_url, "?data=" + "z" * 300 + "&n=-1&noise=NaN&mode=x&batch=1e9&sample=abc")
+    text = page.locator("#message-text").text_content()
+    assert text.startswith("This link's data=zzzzzzzzzzzzzzzzzzzzzzzz… names no data set here") and len(text) <= 300
+    q = query(page)
+    assert (q["data"], q["n"], q["noise"], q["mode"], q["batch"]) == ("xor", "100", "0.1", "full", "8")
+    forward_works(page, base_url)
+    assert errors == []
+
+
 def test_the_page_and_the_api_refuse_the_same_network_settings(page: Page, base_url: str) -> None:
     open_page(page, base_url)
     outputs, losses = ["sigmoid", "linear", "softmax"], ["mse", "bce", "cross_entropy"]
