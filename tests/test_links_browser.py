@@ -112,7 +112,6 @@ def test_a_linked_network_of_other_widths_is_kept_and_asks_for_data_that_fits(
         assert w == net["weights"][l - 1][j][k]
     ask = f"paste CSV data with {n_in + n_out} columns per line ({n_in} inputs, then {n_out} targets)"
     expect(page.locator("#csv-note")).to_contain_text(ask)
-    expect(page.locator("#message")).to_contain_text(ask)
     expect(page.locator("#hint")).to_contain_text(ask)
     assert page.locator("#csv-box").get_attribute("open") is not None
     assert page.input_value("#csv-targets") == str(n_out)

@@ -57,8 +57,7 @@ export async function boot(state, { ctl, controls, notify, askForData }) {
     } else {
       Object.assign(state.config, { dataset: "custom", csvTargets: nOut, sample: 0 });
       data = null;
-      askForData(nIn, nOut, wantedData(sizes));
-      notes.push(wantedData(sizes));
+      askForData(nIn, nOut, wantedData(sizes));   // said in the CSV box and in the hint under the drawing
     }
   } else if (!data) {
     Object.assign(state.config, { dataset: defaults.dataset, sample: 0 });
