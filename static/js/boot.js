@@ -38,8 +38,9 @@ export async function boot(state, { ctl, controls, notify, askForData }) {
     try {
       data = { name: "custom", description: "your data", custom: true,
         ...parseCSV(saved.csv || "", saved.csvTargets || 1, state.limits) };
-    } catch {
-      notes.push("The pasted data of this link is not stored in this browser.");
+    } catch (err) {
+      notes.push(saved.csv ? `The data pasted for this link is refused now: ${err.message}`
+        : "The pasted data of this link is not stored in this browser.");
     }
   } else {
     data = await ctl.loadDataset(state.config);
