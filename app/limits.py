@@ -18,6 +18,10 @@ MAX_NEURONS = 1024         # per layer (784 inputs of MNIST fit)
 MAX_SAMPLES = 10_000       # per request (a 100 x 100 decision-surface grid)
 MAX_EPOCHS = 10_000        # per train call
 MAX_PERCEPTRON_EPOCHS = 1000
+# Inputs and targets lie in [-MAX_ABS_DATA, MAX_ABS_DATA]: a squared error of such values, summed
+# over the largest batch, stays far below float64's 1.8e308, and so does the page's decision-surface
+# grid around them; a larger value is a typo or unscaled data (the page shows this limit).
+MAX_ABS_DATA = 1e12
 
 # --- work, checked against the network before anything runs
 MAX_PARAMETERS = 250_000              # weights + biases of one network

@@ -162,6 +162,7 @@ def test_bad_create_is_422_with_location(client: TestClient, body: dict, where: 
 @pytest.mark.parametrize("body,says", [
     ({"layer_sizes": [2, 2], "loss": "bce", "output_activation": "linear"}, "sigmoid"),
     ({"layer_sizes": [2, 2], "loss": "cross_entropy"}, "softmax"),
+    ({"layer_sizes": [2, 3, 1], "output_activation": "softmax", "loss": "cross_entropy"}, "at least 2 neurons"),
     ({"layer_sizes": [2, 2], "weights": [[[1, 2, 3], [4, 5, 6]]]}, "shape (2, 2)"),
     ({"layer_sizes": [2, 2], "biases": [[1, 2, 3]]}, "2 entries"),
     ({"layer_sizes": [1000, 1000, 10]}, "parameters"),
@@ -295,6 +296,19 @@ def test_openapi_shows_limits(client: TestClient) -> None:
     for limit in ("'maxItems': 10000", "'maxItems': 1024", "'maximum': 10000", "'maxItems': 10"):
         assert limit in text, limit
     assert {"/api/networks", "/api/networks/{network_id}/step", "/api/networks/{network_id}/train"} <= set(spec["paths"])
+
+
+def test_inputs_and_targets_are_limited_to_the_documented_range(client: TestClient) -> None:
+    # the page reads the same limit from /openapi.json to refuse pasted data before sending it
+    net = client.post("/api/networks", json={"layer_sizes": [2, 1], "seed": 1}).json()
+    forward = client.get("/openapi.json").json()["paths"]["/api/networks/{network_id}/forward"]["post"]
+    limit = forward["requestBody"]["content"]["application/json"]["schema"]["properties"]["inputs"]
+    assert limit["items"]["items"]["maximum"] == 1e12 and limit["items"]["items"]["minimum"] == -1e12
+    ok = client.post(f"/api/networks/{net['id']}/forward", json={"inputs": [[1e12, -1e12]], "targets": [[1]]})
+    assert ok.status_code == 200, ok.text
+    for body in ({"inputs": [[1e308, 0]], "targets": [[1]]}, {"inputs": [[0, 0]], "targets": [[-2e12]]}):
+        r = client.post(f"/api/networks/{net['id']}/backward", json=body)
+        assert r.status_code == 422 and "1000000000000" in r.json()["detail"][0]["msg"], r.text
 
 
 @pytest.mark.parametrize("extra", [{"hidden_activation": "tanh"}, {"layer_sizes": [2, 5, 1], "seed": 3},

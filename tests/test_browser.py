@@ -190,7 +190,7 @@ def test_training_xor_drives_the_shown_cost_below_0_05(page: Page, base_url: str
 
 def test_changing_the_architecture_redraws(page: Page, base_url: str) -> None:
     first = open_page(page, base_url)
-    page.get_by_role("button", name="add a hidden layer").click()
+    page.get_by_role("button", name="+ add hidden layer").click()
     page.wait_for_function(f"() => !location.search.includes('{first}')")
     page.wait_for_selector(".neuron[data-layer='3']")
     net = api_network(base_url, network_id(page))

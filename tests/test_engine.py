@@ -186,6 +186,14 @@ def test_invalid_configurations(bad: dict, match: str) -> None:
         engine.new_net([2, 2], **bad)
 
 
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+def test_softmax_needs_two_outputs(loss: str) -> None:
+    # one softmax neuron always outputs e^z / e^z = 1: cost and gradient teach nothing
+    with pytest.raises(engine.InvalidInput, match="at least 2 neurons"):
+        engine.new_net([2, 3, 1], "sigmoid", "softmax", loss)
+    assert engine.new_net([2, 3, 2], "sigmoid", "softmax", loss).layer_sizes == [2, 3, 2]
+
+
 def test_engine_imports_no_web_code() -> None:
     code = "import sys, app.nn.engine; bad = [m for m in sys.modules if m.split('.')[0] in " \
            "('fastapi', 'starlette', 'pydantic', 'uvicorn', 'httpx', 'sqlite3')]; print(bad); sys.exit(bool(bad))"

@@ -78,7 +78,7 @@ def test_feature_inputs_are_named_input_neurons(page: Page, base_url: str) -> No
     wait_network(page, base_url, lambda n: n["layer_sizes"][0] == 3)
     page.locator("#features input[value='x2_sq']").check()
     net = wait_network(page, base_url, lambda n: n["layer_sizes"][0] == 4)
-    expect(page.locator(".neuron[data-layer='0'] .input-name")).to_have_text(["x₁", "x₂", "x₁²", "x₂²"])
+    expect(page.locator(".neuron-text[data-layer='0'] .input-name")).to_have_text(["x₁", "x₂", "x₁²", "x₂²"])
     # the page's sample line shows the feature columns the API computed for that sample
     data = api(base_url, "GET", "/api/datasets/circle", samples=100, noise=0.1, seed=0,
                features=["x1", "x2", "x1_sq", "x2_sq"])

@@ -1,4 +1,4 @@
-"""The page's pure JavaScript (layout maths, CSV parsing, batches, notation), run with node.
+"""The page's pure JavaScript (layout maths, batches, notation), run with node (CSV: test_csv_parse.py).
 
 Each case evaluates the real ES module in node and compares with values worked out here."""
 
@@ -71,26 +71,6 @@ def test_the_grid_covers_the_data_with_n_by_n_points() -> None:
     assert g["points"][0][1] > g["points"][-1][1]  # first row at the top (large x2)
 
 
-def test_csv_is_split_into_inputs_and_targets_after_an_optional_header() -> None:
-    out = js("data.js", 'M.parseCSV("x1,x2,y\\n0, 1, 1\\n2;3;0\\n\\n# note\\n4\\t5\\t1", 1)')
-    assert out == {"inputs": [[0, 1], [2, 3], [4, 5]], "targets": [[1], [0], [1]]}
-    assert js("data.js", 'M.parseCSV("1,2,3,4", 2)') == {"inputs": [[1, 2]], "targets": [[3, 4]]}
-
-
-@pytest.mark.parametrize("text,targets,message", [
-    ("", 1, "The data is empty"),
-    ("a,b\n1,2\n3,oops", 1, 'Line 3, column 2: "oops" is not a number'),
-    ("1,2,3\n4,5", 1, "sample 2 has 2"),
-    ("1,2\n3,4", 2, "leaves no inputs"),
-    ("a,b", 1, "no lines of numbers"),
-    ("1,2\n1,NaN", 1, 'Line 2, column 2: "NaN" is not a number'),
-])
-def test_bad_csv_gets_a_plain_message(text: str, targets: int, message: str) -> None:
-    got = js("data.js", f"{{ try {{ M.parseCSV({json.dumps(text)}, {targets}); return 'accepted'; }} "
-                        "catch (e) { return e.message; } }")
-    assert message in got
-
-
 def test_the_batch_of_each_mode_and_where_the_shown_sample_sits() -> None:
     one, mini, full, clamp = js("data.js", """[
         M.batchFor(5, {mode: "one", batchSize: 3, sample: 4}),
@@ -105,12 +85,18 @@ def test_the_batch_of_each_mode_and_where_the_shown_sample_sits() -> None:
                          'M.trainBatchSize(5, {mode: "full"}) ?? null]') == [1, 2, None]
 
 
-def test_invalid_output_and_loss_pairs_are_named() -> None:
-    got = js("data.js", """[M.comboProblem("sigmoid", "bce", 1), M.comboProblem("linear", "bce", 1),
-        M.comboProblem("sigmoid", "cross_entropy", 2), M.comboProblem("softmax", "cross_entropy", 2),
-        M.comboProblem("softmax", "mse", 1), M.comboProblem("linear", "mse", 3)]""")
+def test_invalid_output_and_loss_pairs_are_named_from_the_engine_rules() -> None:
+    from app.api.rules import engine_rules   # what GET /api/rules answers
+    rules = json.dumps(engine_rules().model_dump())
+    got = js("data.js", f"""(() => {{ const R = {rules}; return [
+        M.comboProblem(R, "sigmoid", "bce", 1), M.comboProblem(R, "linear", "bce", 1),
+        M.comboProblem(R, "sigmoid", "cross_entropy", 2), M.comboProblem(R, "softmax", "cross_entropy", 2),
+        M.comboProblem(R, "softmax", "mse", 1), M.comboProblem(R, "linear", "mse", 3),
+        M.rulesText(R, {{bce: "binary cross-entropy", cross_entropy: "cross-entropy"}})]; }})()""")
     assert got[0] is None and got[3] is None and got[5] is None
-    assert "sigmoid" in got[1] and "softmax" in got[2] and "at least 2 output" in got[4]
+    assert "sigmoid" in got[1] and "softmax" in got[2] and "at least 2 neurons" in got[4]
+    assert got[6] == ("Binary cross-entropy needs a sigmoid output; cross-entropy needs a softmax output; "
+                      "softmax needs 2 or more target columns.")
 
 
 def test_lecture_notation_numbers_layers_from_one() -> None:

@@ -9,9 +9,10 @@ import numpy as np
 import orjson
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from app.limits import MAX_NEURONS, MAX_SAMPLES
+from app.limits import MAX_ABS_DATA, MAX_NEURONS, MAX_SAMPLES
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+Datum = Annotated[float, Field(ge=-MAX_ABS_DATA, le=MAX_ABS_DATA, allow_inf_nan=False)]  # an input or target
 
 
 def _integral(value: object) -> object:
@@ -34,7 +35,7 @@ def _rectangular(rows: list[list[float]]) -> list[list[float]]:
 
 
 Matrix = Annotated[
-    list[Annotated[list[Finite], Field(min_length=1, max_length=MAX_NEURONS)]],
+    list[Annotated[list[Datum], Field(min_length=1, max_length=MAX_NEURONS)]],
     Field(min_length=1, max_length=MAX_SAMPLES),
     AfterValidator(_rectangular),
 ]

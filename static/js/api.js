@@ -19,7 +19,7 @@ function explain(detail) {
 }
 
 const MAX_MESSAGE = 300;   // a reason longer than this is cut: a message is read, not scrolled
-const short = (text) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
+export const short = (text) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
 
 let busyListener = () => {};
 let pending = 0;
@@ -66,6 +66,10 @@ export const getDataset = (name, { samples, noise, seed, features, testShare }) 
 };
 /** The feature columns of 2-D points (the decision surface's grid). */
 export const features = (points, names) => call("POST", "/api/features", { points, features: names });
+/** The OpenAPI document: the page reads the API's limits from it (limits.js). */
+export const schema = () => call("GET", "/openapi.json");
+/** The engine's activations, losses, pairing rules and output widths (the form's checks). */
+export const rules = () => call("GET", "/api/rules");
 export const createNetwork = (body) => call("POST", "/api/networks", body);
 export const getNetwork = (id) => call("GET", net(id));
 export const patchNetwork = (id, body) => call("PATCH", net(id), body);

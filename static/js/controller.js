@@ -3,7 +3,7 @@
 // the page comes from an API response.
 
 import * as api from "./api.js";
-import { batchFor, drawnPoints, hasTest, plainFeatures, trainBatchSize } from "./data.js";
+import { batchFor, drawnPoints, hasTest, plainFeatures, trainBatchSize, wantedData } from "./data.js";
 import { surfaceGrid } from "./layout.js";
 import { saveConfig, writeUrl } from "./url-state.js";
 
@@ -13,6 +13,9 @@ const MAX_HISTORY = 20000;
 const DIAGNOSE_COSTS = 200;   // the recent costs /diagnose looks at for a plateau
 
 export const DEFAULT_ARCH = { hidden: [4], hidden_activation: "sigmoid", output_activation: "sigmoid", loss: "mse" };
+
+/** An action that cannot run yet, and why: shown as it is, not as a failure. */
+export class Notice extends Error {}
 
 export function createController(state, { animator, architecture }) {
   let surfaceAt = 0;
@@ -26,8 +29,14 @@ export function createController(state, { animator, architecture }) {
     saveConfig(state.network.id, state.config);
   }
 
+  /** A linked network whose widths no built-in data set has waits for pasted data. */
+  function requireData() {
+    if (!state.data) throw new Notice(wantedData(state.network.layer_sizes));
+  }
+
   /** The inputs and targets of the current batch and where the shown sample sits. */
   function currentBatch() {
+    requireData();
     const { rows, shown } = batchFor(state.data.inputs.length, state.config);
     return { rows, shown, inputs: rows.map((i) => state.data.inputs[i]), targets: rows.map((i) => state.data.targets[i]) };
   }
@@ -69,6 +78,7 @@ export function createController(state, { animator, architecture }) {
 
   /** The cost of the training set now (and of the test set, if any), as one point of the cost chart. */
   async function refreshCost() {
+    if (!state.data) return;
     const { data, network } = state;
     const cost = async (inputs, targets) => (await api.forward(network.id, inputs, targets, { fields: [] })).cost;   // the cost only
     const point = { x: network.steps, cost: await cost(data.inputs, data.targets) };
@@ -89,7 +99,7 @@ export function createController(state, { animator, architecture }) {
 
   /** One /forward call on a grid over the 2-D input plane: decision surface + hidden features. */
   async function refreshSurface() {
-    const grid = surfaceGrid(drawnPoints(state.data));
+    const grid = state.data && surfaceGrid(drawnPoints(state.data));
     if (!grid) { state.emit("surface", null); return; }
     const id = state.network.id;
     const rows = await gridAsInputs(grid);
@@ -134,8 +144,11 @@ export function createController(state, { animator, architecture }) {
 
   async function createNetwork(arch, { seed, learning_rate, l2 } = {}) {
     const net = state.network;
+    // the data's widths; without data (a linked network waiting for it), the network's
+    const [nIn, nOut] = state.data ? [state.data.inputs[0].length, state.data.targets[0].length]
+      : [net.layer_sizes[0], net.layer_sizes[net.layer_sizes.length - 1]];
     const body = {
-      layer_sizes: [state.data.inputs[0].length, ...arch.hidden, state.data.targets[0].length],
+      layer_sizes: [nIn, ...arch.hidden, nOut],
       hidden_activation: arch.hidden_activation, output_activation: arch.output_activation, loss: arch.loss,
       learning_rate: learning_rate ?? (net ? net.learning_rate : 1), l2: l2 ?? (net ? net.l2 : 0),
       // the textbook conventions stay as chosen when the network is rebuilt
@@ -233,6 +246,7 @@ export function createController(state, { animator, architecture }) {
 
   /** One chunk of training; returns false when training must stop. */
   async function trainChunk(epochs) {
+    requireData();
     const before = state.network.steps;
     const { data, config } = state;
     const res = await api.train(state.network.id, {

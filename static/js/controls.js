@@ -1,7 +1,8 @@
 // The configuration form: data, sample, batch mode, architecture, activations, loss,
 // learning rate, L2. It validates and explains; main.js turns its intents into API calls.
 
-import { comboProblem, parseCSV } from "./data.js";
+import { comboProblem, rulesText } from "./data.js";
+import { parseCSV } from "./csv.js";
 import { h } from "./dom.js";
 import { fmt, inputName } from "./format.js";
 
@@ -11,8 +12,9 @@ const PAIR = { softmax: "cross_entropy", sigmoid: "bce", linear: "mse" };
 const LOSS_NAMES = { mse: "squared error", sse: "squared error without ½", bce: "binary cross-entropy",
   cross_entropy: "cross-entropy" };
 
+/** A button; label (optional) names it for screen readers where its text is a symbol. */
 function button(text, label, onClick) {
-  const b = h("button", { type: "button", "aria-label": label }, text);
+  const b = h("button", label ? { type: "button", "aria-label": label } : { type: "button" }, text);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -26,31 +28,37 @@ export function createControls(form, state, handlers) {
     hidden: $("hidden-activation"), output: $("output-activation"), loss: $("loss"), note: $("combo-note"),
     lr: $("learning-rate"), l2: $("l2"), testShare: $("test-share"), features: $("features"),
     shuffleLabel: $("shuffle-label"), shuffle: $("shuffle"), reduction: $("batch-reduction"), l2Biases: $("l2-biases"),
+    csvBox: $("csv-box"), csvNote: $("csv-note"),
   };
   let infos = [];
   let hiddenSizes = [];
 
-  const nOutputs = () => (state.data ? state.data.targets[0].length : 1);
+  // the data's target columns; without data (a linked network waiting for it), the network's outputs
+  const nOutputs = () => (state.data ? state.data.targets[0].length
+    : state.network ? state.network.layer_sizes[state.network.layer_sizes.length - 1] : 1);
 
   function architecture() {
     return { hidden: hiddenSizes.slice(), hidden_activation: f.hidden.value,
       output_activation: f.output.value, loss: f.loss.value };
   }
 
-  /** Disable the combinations the engine refuses, and say why in the note. */
+  /** Disable the combinations the engine refuses (its rules, GET /api/rules), and say why in the note. */
   function guardCombos(changed) {
+    const rules = state.rules;
+    if (!rules) return;
     let note = "";
-    const softmaxOk = nOutputs() >= 2;
-    f.output.querySelector('option[value="softmax"]').disabled = !softmaxOk;
-    if (!softmaxOk && f.output.value === "softmax") f.output.value = "sigmoid";
-    if (changed === "output" && comboProblem(f.output.value, f.loss.value, nOutputs())) {
+    const problem = (output, loss) => comboProblem(rules, output, loss, nOutputs());
+    for (const opt of f.output.options) {
+      opt.disabled = [...f.loss.options].every((l) => problem(opt.value, l.value));
+    }
+    if (f.output.selectedOptions[0] && f.output.selectedOptions[0].disabled) f.output.value = "sigmoid";
+    if (changed === "output" && problem(f.output.value, f.loss.value)) {
       const old = f.loss.value;
       f.loss.value = PAIR[f.output.value];
-      note = `Loss changed from ${LOSS_NAMES[old]} to ${LOSS_NAMES[f.loss.value]}: ${comboProblem(f.output.value, old, nOutputs())} `;
+      note = `Loss changed from ${LOSS_NAMES[old]} to ${LOSS_NAMES[f.loss.value]}: ${problem(f.output.value, old)}. `;
     }
-    for (const opt of f.loss.options) opt.disabled = Boolean(comboProblem(f.output.value, opt.value, nOutputs()));
-    const rules = "Binary cross-entropy needs a sigmoid output; cross-entropy needs softmax";
-    f.note.textContent = note + rules + (softmaxOk ? "." : "; softmax needs 2 or more target columns.");
+    for (const opt of f.loss.options) opt.disabled = Boolean(problem(f.output.value, opt.value));
+    f.note.textContent = note + rulesText(rules, LOSS_NAMES);
   }
 
   function renderLayers() {
@@ -75,7 +83,7 @@ export function createControls(form, state, handlers) {
         button("+", `more neurons in layer ${i + 2}`, change(1)),
         button("remove", `remove layer ${i + 2}`, () => { hiddenSizes.splice(i, 1); handlers.onArchitecture(architecture()); }));
     });
-    const add = button("+ add hidden layer", "add a hidden layer", () => {
+    const add = button("+ add hidden layer", null, () => {
       if (hiddenSizes.length >= MAX_HIDDEN_LAYERS) {
         handlers.message(`At most ${MAX_HIDDEN_LAYERS} hidden layers.`);
         return;
@@ -123,6 +131,7 @@ export function createControls(form, state, handlers) {
     }
   }
 
+  /** A number field checked against a range (limits.js: the API's own limits where it has one). */
   function readNumber(input, { min, max, exclusiveMin = false, name }) {
     const v = Number(input.value);
     const ok = input.value.trim() !== "" && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && v <= max;
@@ -137,16 +146,18 @@ export function createControls(form, state, handlers) {
   });
   for (const input of [f.samples, f.noise]) {
     input.addEventListener("change", () => {
-      const samples = readNumber(f.samples, { min: 4, max: 2000, name: "Samples" });
-      const noise = readNumber(f.noise, { min: 0, max: 1, name: "Noise" });
+      const samples = readNumber(f.samples, { ...state.limits.samples, name: "Samples" });
+      const noise = readNumber(f.noise, { ...state.limits.noise, name: "Noise" });
       if (samples !== null && noise !== null) handlers.onDataset({ samples: Math.round(samples), noise });
     });
   }
   $("csv-use").addEventListener("click", () => {
     try {
-      const parsed = parseCSV(f.csv.value, Number(f.csvTargets.value));
+      const parsed = parseCSV(f.csv.value, Number(f.csvTargets.value), state.limits);
       f.csv.setAttribute("aria-invalid", "false");
+      f.csvNote.textContent = "";
       handlers.onCustomData({ ...parsed, csv: f.csv.value, csvTargets: Number(f.csvTargets.value) });
+      if (parsed.note) handlers.message(parsed.note, "info");
     } catch (err) {
       f.csv.setAttribute("aria-invalid", "true");
       handlers.message(`Your data: ${err.message}`);
@@ -161,7 +172,7 @@ export function createControls(form, state, handlers) {
   });
   f.shuffle.addEventListener("change", () => handlers.onMode({ shuffle: f.shuffle.checked }));
   f.batchSize.addEventListener("change", () => {
-    const n = readNumber(f.batchSize, { min: 1, max: 10000, name: "The mini-batch size n" });
+    const n = readNumber(f.batchSize, { ...state.limits.batchSize, name: "The mini-batch size n" });
     if (n !== null) handlers.onMode({ batchSize: Math.round(n) });
   });
   f.hidden.addEventListener("change", () => handlers.onArchitecture(architecture()));
@@ -222,6 +233,14 @@ export function createControls(form, state, handlers) {
       renderSamples();
     },
     architecture,
+    /** A network waits for data of its widths: open the CSV box, preset its target columns, say so. */
+    askForData(nInputs, nTargets, text) {
+      f.csvBox.open = true;
+      f.csvTargets.value = String(nTargets);
+      f.csvNote.textContent = text;
+      const names = [...Array.from({ length: nInputs }, (_, i) => `x${i + 1}`), ...Array.from({ length: nTargets }, (_, i) => `y${i + 1}`)];
+      f.csv.placeholder = names.join(",");   // a header of the right width shows the shape wanted
+    },
     reset() { hiddenSizes = []; f.layers.replaceChildren(); },
   };
 

@@ -1,39 +1,7 @@
-// Pure data helpers: parse pasted CSV, choose the batch of a pass. No DOM here.
+// Pure data helpers: the batch of a pass, the data a network wants. No DOM here (pasted CSV: csv.js).
 
-export const MAX_ROWS = 10000;
-export const MAX_COLUMNS = 64;
-
-/**
- * Parse "inputs..., targets..." lines. Returns {inputs, targets}; throws an Error whose
- * message says, in plain words, what is wrong and where.
- */
-export function parseCSV(text, nTargets) {
-  if (!Number.isInteger(nTargets) || nTargets < 1) throw new Error("Target columns must be a whole number of at least 1.");
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-  if (lines.length === 0) throw new Error("The data is empty: paste at least one line of numbers.");
-  const rows = [];
-  lines.forEach((line, i) => {
-    const cells = line.split(/[,;\t]/).map((c) => c.trim());
-    const nums = cells.map(Number);
-    const bad = cells.findIndex((c, k) => c === "" || !Number.isFinite(nums[k]));
-    if (bad >= 0) {
-      if (i === 0 && rows.length === 0) return;   // a header line
-      throw new Error(`Line ${i + 1}, column ${bad + 1}: "${cells[bad].slice(0, 20)}" is not a number.`);
-    }
-    rows.push(nums);
-  });
-  if (rows.length === 0) throw new Error("There is a header but no lines of numbers below it.");
-  if (rows.length > MAX_ROWS) throw new Error(`At most ${MAX_ROWS} samples, not ${rows.length}.`);
-  const width = rows[0].length;
-  const odd = rows.findIndex((r) => r.length !== width);
-  if (odd >= 0) throw new Error(`Every line needs ${width} numbers like the first, but sample ${odd + 1} has ${rows[odd].length}.`);
-  if (width <= nTargets) throw new Error(`Each line has ${width} numbers: that leaves no inputs besides ${nTargets} target column(s).`);
-  if (width - nTargets > MAX_COLUMNS) throw new Error(`At most ${MAX_COLUMNS} input columns, not ${width - nTargets}.`);
-  return {
-    inputs: rows.map((r) => r.slice(0, width - nTargets)),
-    targets: rows.map((r) => r.slice(width - nTargets)),
-  };
-}
+/** The page's batch modes: the shown sample only, a mini-batch from it, or every sample. */
+export const MODES = ["one", "mini", "full"];
 
 /** The sample a page opens on: the first whose inputs are all non-zero, so that every
  * input weight's gradient δ·x can be non-zero in the first derivation a student opens. */
@@ -72,12 +40,31 @@ export const hasTest = (data) => Boolean(data.test_inputs && data.test_inputs.le
 /** The input columns are the plain x1, x2 (no feature inputs). */
 export const plainFeatures = (names) => !names || names.join(",") === "x1,x2";
 
-/** Which output activations and losses go together, and why not, in plain words. */
-export function comboProblem(outputActivation, loss, nOutputs) {
-  if (outputActivation === "softmax" && nOutputs < 2) {
-    return "Softmax needs at least 2 output neurons (one per class): with 1 it always outputs 1.";
-  }
-  if (loss === "bce" && outputActivation !== "sigmoid") return "Binary cross-entropy needs a sigmoid output layer.";
-  if (loss === "cross_entropy" && outputActivation !== "softmax") return "Cross-entropy needs a softmax output layer.";
-  return null;
+/** Why the API would refuse this output activation, loss and number of outputs (its own
+ * sentence, from GET /api/rules), or null when it accepts them. */
+export function comboProblem(rules, outputActivation, loss, nOutputs) {
+  const width = rules.output_widths.find((w) => w.output_activation === outputActivation);
+  if (width && nOutputs < width.at_least) return width.reason;
+  const pair = rules.pairings.find((p) => p.output_activation === outputActivation && p.loss === loss);
+  return pair && !pair.allowed ? pair.reason : null;
+}
+
+/** The rules of GET /api/rules in words: each loss that needs one output activation, each
+ * activation that needs several outputs. `names` gives a loss its long name. */
+export function rulesText(rules, names) {
+  const needs = rules.losses.map((loss) => [loss, rules.pairings.filter((p) => p.loss === loss && p.allowed)])
+    .filter(([, ok]) => ok.length === 1)
+    .map(([loss, [ok]]) => `${names[loss] || loss} needs a ${ok.output_activation} output`);
+  const widths = rules.output_widths.filter((w) => w.at_least > 1)
+    .map((w) => `${w.output_activation} needs ${w.at_least} or more target columns`);
+  return `${[...needs, ...widths].join("; ")}.`.replace(/^./, (c) => c.toUpperCase());
+}
+
+/** What data a network of these widths needs, in a sentence that says where to paste it. */
+export function wantedData(layerSizes) {
+  const [nIn, nOut] = [layerSizes[0], layerSizes[layerSizes.length - 1]];
+  const s = (n) => (n === 1 ? "" : "s");
+  return `This network takes ${nIn} input${s(nIn)} and gives ${nOut} output${s(nOut)}, and no built-in data set `
+    + `has that shape: paste CSV data with ${nIn + nOut} columns per line (${nIn} input${s(nIn)}, then `
+    + `${nOut} target${s(nOut)}) under “Use your own data (CSV)”, then press “Use this data”.`;
 }

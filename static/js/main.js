@@ -11,16 +11,16 @@ import { createSurface } from "./surface.js";
 import { createReadout } from "./readout.js";
 import { createUpdateView } from "./update-view.js";
 import { createControls } from "./controls.js";
-import { createController, DEFAULT_ARCH } from "./controller.js";
-import { informativeSample, parseCSV } from "./data.js";
-import { loadConfig, readUrl } from "./url-state.js";
+import { createController, Notice } from "./controller.js";
+import { informativeSample } from "./data.js";
+import { boot } from "./boot.js";
 import { createPresets } from "./presets.js";
 import { createInspector } from "./inspector.js";
 import { createMatrixView } from "./matrix-view.js";
 import { createDiagnostics } from "./diagnostics.js";
 import { createFindings } from "./findings.js";
 import { createWorksheetButton } from "./worksheet.js";
-import { createProjector, projectorFromUrl } from "./projector.js";
+import { createProjector } from "./projector.js";
 import { createPresenter } from "./presenter.js";
 
 const $ = (id) => document.getElementById(id);
@@ -40,7 +40,7 @@ createSurface($("surface"), $("surface-figure"), $("surface-note"), state);
 createUpdateView($("update-view"), state);
 createReadout($("readout"), $("legend"), $("hint"), buttons, $("train-stats"), state);
 const controls = createControls($("config"), state, {
-  message: (text) => showMessage(text),
+  message: (text, kind) => showMessage(text, kind),
   onDataset: (fields) => run(async () => {
     await pauseTraining();
     Object.assign(state.config, fields);
@@ -84,7 +84,7 @@ const NOTICE_MS = 8000;
 let messageTimer = null;
 function showMessage(text, kind = "error") {
   clearTimeout(messageTimer);
-  $("message-text").textContent = text;
+  $("message-text").textContent = api.short(text);   // every message capped: read, not scrolled
   $("message").dataset.kind = kind;
   $("message").hidden = false;
   if (kind === "info") messageTimer = setTimeout(hideMessage, NOTICE_MS);
@@ -122,7 +122,8 @@ function run(action) {
   queued += 1;
   showQueue();
   chain = chain.then(() => { hideStale(); return action(); }).catch((err) => {
-    showMessage(err instanceof api.ApiError ? `The server said: ${err.message}` : `Something went wrong: ${err.message}`);
+    showMessage(err instanceof api.ApiError ? `The server said: ${err.message}`
+      : err instanceof Notice ? err.message : `Something went wrong: ${err.message}`);
   }).finally(() => { queued -= 1; showQueue(); });
   return chain;
 }
@@ -167,7 +168,8 @@ async function train() {
       await new Promise((r) => setTimeout(r, 0));  // let the page breathe between calls
     }
   } catch (err) {
-    showMessage(err instanceof api.ApiError ? `Training stopped. The server said: ${err.message}` : `Training stopped: ${err.message}`);
+    showMessage(err instanceof api.ApiError ? `Training stopped. The server said: ${err.message}`
+      : err instanceof Notice ? err.message : `Training stopped: ${err.message}`);
   } finally {
     setTraining(false);
     state.emit("counters", state.counters);   // without the rate, which only means something while training
@@ -238,47 +240,5 @@ window.addEventListener("resize", () => {
   resizeTimer = setTimeout(() => { if (state.network) { state.emit("resize"); ctl.refreshSurface().catch(() => {}); } }, 150);
 });
 
-// --- Boot: restore ?network=ID and its configuration, or start fresh ---------------------
-async function boot() {
-  controls.setDatasets(await api.listDatasets());
-  const url = readUrl();
-  const saved = loadConfig(url.network);
-  Object.assign(state.config, saved, url.config);
-  projector.set(projectorFromUrl());   // the address decides, never a stored setting
-  let data;
-  if (state.config.dataset === "custom") {
-    try {
-      data = { name: "custom", inputs: [], targets: [], custom: true, ...parseCSV(saved.csv || "", saved.csvTargets || 1) };
-    } catch {
-      showMessage("The pasted data of this link is not stored in this browser; showing XOR instead.", "info");
-      Object.assign(state.config, { dataset: "xor", sample: 0 });
-    }
-  }
-  if (!data) data = await ctl.loadDataset(state.config);
-  state.data = data;
-  const asked = url.config.sample !== undefined || saved.sample !== undefined;
-  state.config.sample = asked ? Math.min(state.config.sample, data.inputs.length - 1) : informativeSample(data.inputs);
-  let network = null;
-  if (url.network) {
-    try {
-      network = await api.getNetwork(url.network);
-    } catch (err) {
-      if (!(err instanceof api.ApiError) || err.status !== 404) throw err;
-      showMessage("The network in this link no longer exists (deleted, or evicted to make room); "
-        + "this is a fresh one.", "info");
-    }
-  }
-  if (network && !ctl.fits(network, data)) {
-    showMessage("The saved network does not fit the data's columns; this is a fresh one.", "info");
-    network = null;
-  }
-  if (network) {
-    ctl.showNetwork(network, { fresh: true });
-    await ctl.refreshCost();
-    await ctl.refreshSurface();
-  } else {
-    await ctl.createNetwork(DEFAULT_ARCH, { learning_rate: 1 });
-  }
-  document.body.dataset.ready = "true";
-}
-run(boot);
+// --- Boot: restore ?network=ID and its settings (checked against the API's limits), or start fresh
+run(() => boot(state, { ctl, controls, projector, notify: showMessage, askForData: controls.askForData }));

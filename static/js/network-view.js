@@ -63,8 +63,9 @@ export function createNetworkView(svg, state) {
         for (let k = 0; k < sizes[l - 1]; k += 1) {
           const a = layout.neurons[l - 1][k];
           const b = layout.neurons[l][j];
-          const g = svgEl("g", { class: "edge", "data-layer": l, "data-from": k, "data-to": j, tabindex: focusable }, groups.edges);
-          g.setAttribute("aria-label", `weight ${weightSym(l, j, k)}`);
+          // role button: aria-label needs a role that permits it, and Enter edits the weight
+          const g = svgEl("g", { class: "edge", "data-layer": l, "data-from": k, "data-to": j, tabindex: focusable,
+            role: "button", "aria-label": `weight ${weightSym(l, j, k)}` }, groups.edges);
           const coords = { x1: a.x + layout.r, y1: a.y, x2: b.x - layout.r, y2: b.y };
           if (layout.legible) svgEl("line", { ...coords, class: "edge-hit" }, g);
           const line = svgEl("line", { ...coords, class: "edge-line" }, g);
@@ -77,18 +78,15 @@ export function createNetworkView(svg, state) {
       for (let j = 0; j < n; j += 1) {
         const { x, y } = layout.neurons[l][j];
         const g = svgEl("g", { class: "neuron", "data-layer": l, "data-neuron": j, tabindex: focusable,
-          transform: `translate(${x} ${y})` }, groups.neurons);
-        g.setAttribute("aria-label", `neuron ${sym("a", l, j)}`);
+          role: "button", "aria-label": `neuron ${sym("a", l, j)}`, transform: `translate(${x} ${y})` }, groups.neurons);
         const body = svgEl("circle", { r: layout.r, class: "body" }, g);
-        const label = layout.showValues ? svgEl("text", { y: layout.r + 13, class: "value" }, g) : null;
-        neurons[l][j] = { g, body, label, image: null };
-        if (layout.showValues) {
-          if (l === 0) {
-            const t = svgEl("text", { x: -layout.r - 6, y: 4, class: "input-name" }, g);
-            t.textContent = inputName(state.data && state.data.features, j);
-          }
-          if (l === sizes.length - 1) svgEl("text", { x: layout.r + 6, y: 4, class: "target" }, g);
-        }
+        // The texts sit beside the button, not in it: a button's name must hold its visible text
+        // (WCAG 2.5.3), and these change with every pass.
+        const texts = layout.showValues ? svgEl("g", { class: "neuron-text", "data-layer": l, "data-neuron": j, transform: `translate(${x} ${y})` }, groups.neurons) : null;
+        const label = texts ? svgEl("text", { y: layout.r + 13, class: "value" }, texts) : null;
+        if (texts && l === 0) svgEl("text", { x: -layout.r - 6, y: 4, class: "input-name" }, texts, inputName(state.data && state.data.features, j));
+        const target = texts && l === sizes.length - 1 ? svgEl("text", { x: layout.r + 6, y: 4, class: "target" }, texts) : null;
+        neurons[l][j] = { g, body, label, target, image: null };
       }
     });
     painted = new Map();
@@ -182,10 +180,9 @@ export function createNetworkView(svg, state) {
   function renderTargets() {
     const L = state.network.layer_sizes.length - 1;
     const y = state.data && state.data.targets[state.config.sample];
-    for (const g of svg.querySelectorAll(`.neuron[data-layer="${L}"]`)) {
-      const t = g.querySelector(".target");
-      if (t) t.textContent = y ? `y${sub(Number(g.dataset.neuron) + 1)} = ${fmt(y[g.dataset.neuron])}` : "";
-    }
+    (neurons[L] || []).forEach(({ target }, j) => {
+      if (target) target.textContent = y ? `y${sub(j + 1)} = ${fmt(y[j])}` : "";
+    });
   }
 
   /** Edges glow with |dC/dw| of the current pass (backward), layer l only, or off. */
@@ -224,6 +221,8 @@ export function createNetworkView(svg, state) {
   const api = {
     get layout() { return layout; },
     neuronEl,
+    /** The value text beside neuron j of layer l (null when values are not drawn). */
+    valueEl: (l, j) => (neurons[l] && neurons[l][j] ? neurons[l][j].label : null),
     edgeEl,
     /** Full redraw when the structure or width changed; otherwise weights and values only. */
     render() {

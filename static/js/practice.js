@@ -72,7 +72,7 @@ function draw(q) {
   }
   for (const [key, text] of labels) {
     const [l, j] = key.split(":").map(Number);
-    const label = view.neuronEl(l, j) && view.neuronEl(l, j).querySelector(".value");
+    const label = view.valueEl(l, j);
     if (label) label.textContent = text;
   }
   for (const ref of q.target) mark(ref, "asked");

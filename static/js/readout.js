@@ -4,6 +4,7 @@
 import { divergingColor } from "./layout.js";
 import { h } from "./dom.js";
 import { fmt } from "./format.js";
+import { wantedData } from "./data.js";
 
 const PHASE = { forward: "after Forward", backward: "after Backward", step: "Step: passes computed before the update" };
 
@@ -13,7 +14,7 @@ export function createReadout(readout, legend, hint, buttons, stats, state) {
   function render() {
     readout.replaceChildren();
     const { data, config, pass } = state;
-    if (!data) return;
+    if (!data) { renderHint(); return; }
     const i = pass ? pass.batch.rows[pass.shown] : config.sample;
     readout.append(span(`Sample #${i + 1} of ${data.inputs.length}: x = (${data.inputs[i].map((v) => fmt(v)).join(", ")}), `
       + `target y = (${data.targets[i].map((v) => fmt(v)).join(", ")})`, "sample"));
@@ -36,6 +37,11 @@ export function createReadout(readout, legend, hint, buttons, stats, state) {
   }
 
   function renderHint() {
+    if (!state.data) {   // a linked network waiting for data of its widths (boot.js): say what to paste
+      hint.textContent = state.network ? wantedData(state.network.layer_sizes) : "";
+      for (const b of buttons) b.classList.remove("suggested");
+      return;
+    }
     const kind = state.training ? "training" : state.pass ? state.pass.kind : "none";
     const text = {
       none: "Press Forward (F): the shown sample travels through the network and every neuron gets its activation a.",

@@ -28,6 +28,8 @@ export function createState() {
     pass: null,           // {kind, result, batch: {inputs, targets, rows}, shown}
     history: [],          // [{x: steps, cost}] from the API's costs
     training: false,
+    limits: null,         // the API's limits, from its OpenAPI schema (limits.js), set at boot
+    rules: null,          // GET /api/rules: pairings and output widths the engine accepts, set at boot
 
     /** Subscribe fn(detail, state) to a channel; returns the unsubscribe function. */
     on(channel, fn) {

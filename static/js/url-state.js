@@ -1,32 +1,80 @@
 // The page's state in the URL (?network=ID plus the small settings) and, for what does not
-// fit in a link (pasted data), in localStorage keyed by the network id.
+// fit in a link (pasted data), in localStorage keyed by the network id. Every setting read
+// back is checked against the API's limits (limits.js) before the page uses it.
+
+import { rangeText, within } from "./limits.js";
+import { MODES } from "./data.js";
 
 const KEY = (id) => `backprop-lab:config:${id}`;
 const FIELDS = { data: "dataset", n: "samples", noise: "noise", mode: "mode", batch: "batchSize", sample: "sample",
   test: "testShare", feat: "features", shuffle: "shuffle", view: "view" };
-const NUMERIC = new Set(["samples", "noise", "batchSize", "sample", "testShare"]);
-const LISTS = new Set(["features"]);   // comma-separated in the link
-const BOOLEAN = new Set(["shuffle"]);
+const PARAM = Object.fromEntries(Object.entries(FIELDS).map(([param, field]) => [field, param]));
+const MAX_QUOTE = 24;   // a note quotes at most this much of a bad value
 
-/** {network, config} from the current URL (config holds only the fields present). */
-export function readUrl() {
-  const p = new URLSearchParams(window.location.search);
+/** {network, config} from a query string: config holds the fields present, as the raw strings. */
+export function readUrl(search = window.location.search) {
+  const p = new URLSearchParams(search);
   const config = {};
   for (const [param, field] of Object.entries(FIELDS)) {
     const raw = p.get(param);
-    if (raw === null) continue;
-    if (NUMERIC.has(field)) {
-      const v = Number(raw);
-      if (Number.isFinite(v) && v >= 0) config[field] = v;
-    } else if (LISTS.has(field)) {
-      config[field] = raw.split(",").filter(Boolean);
-    } else if (BOOLEAN.has(field)) {
-      config[field] = raw !== "false";
-    } else {
-      config[field] = raw;
-    }
+    if (raw !== null) config[field] = raw;
   }
   return { network: p.get("network"), config };
+}
+
+/**
+ * Check every setting of `config` (the saved one with the link's on top) against the API's
+ * `limits` (limitsFrom) and the `datasets` (GET /api/datasets: names and offered feature inputs);
+ * a bad one falls back to `defaults`.
+ * `raw` holds the link's own strings, quoted in the notes. Returns {config, notes}: notes are
+ * short sentences for the page, one per setting that fell back. Pure.
+ */
+export function checkConfig(config, defaults, { limits, datasets, raw = {} }) {
+  const names = datasets.map((d) => d.name);
+  const out = { ...config };
+  const notes = [];
+  const reject = (field, why) => {
+    const value = String(raw[field] ?? config[field]);
+    const quoted = value.length > MAX_QUOTE ? `${value.slice(0, MAX_QUOTE)}…` : value;
+    const where = field in raw ? `This link's ${PARAM[field]}=${quoted}` : `The saved ${PARAM[field]}=${quoted}`;
+    const instead = defaults[field] === undefined ? "ignoring it" : `using ${PARAM[field]}=${defaults[field]}`;
+    notes.push(`${where} ${why}; ${instead}.`);
+    out[field] = defaults[field];
+  };
+  const number = (field, range, what) => {
+    const text = String(out[field]).trim();
+    const v = text === "" ? NaN : Number(text);
+    if (within(v, range)) out[field] = v;
+    else reject(field, `is not ${what} from ${rangeText(range)}`);
+  };
+  if (!names.includes(out.dataset) && out.dataset !== "custom") {
+    reject("dataset", `names no data set here (${names.join(", ")})`);
+  }
+  number("samples", limits.samples, "a whole number of samples");
+  number("noise", limits.noise, "a noise level");
+  if (!MODES.includes(out.mode)) reject("mode", `is not one of ${MODES.join(", ")}`);
+  number("batchSize", limits.batchSize, "a mini-batch size");
+  number("sample", { min: 0, max: limits.samples.max - 1, integer: true }, "a sample number");
+  number("testShare", limits.testShare, "a test share");
+  checkFeatures(out, datasets, reject);
+  const flag = String(out.shuffle);
+  if (flag === "true" || flag === "false") out.shuffle = flag === "true";
+  else reject("shuffle", "is not true or false");
+  if (out.view !== undefined && out.view !== "projector") reject("view", "is not projector");
+  return { config: out, notes };
+}
+
+/** The feature inputs (a list, or the link's comma list): distinct names the data set offers. */
+function checkFeatures(out, datasets, reject) {
+  const list = Array.isArray(out.features) ? out.features.map(String) : String(out.features).split(",");
+  const info = datasets.find((d) => d.name === out.dataset);
+  if (!info) { out.features = list; return; }   // pasted data: the features are not used
+  const offered = info.features.map((f) => f.name);
+  if (list.length === 0 || new Set(list).size !== list.length || !list.every((n) => offered.includes(n))) {
+    reject("features", `is not a list of distinct feature inputs among ${offered.join(", ")}`);
+  } else {
+    out.features = list;
+  }
 }
 
 export function writeUrl(networkId, config) {
