@@ -213,7 +213,8 @@ def test_an_overflow_is_422_with_the_engines_sentence(client: TestClient) -> Non
     r = client.post("/api/networks", json={"layer_sizes": [1, 1, 1], "hidden_activation": "linear",
                                            "output_activation": "linear",
                                            "weights": [[[1e154]], [[1e154]]], "biases": [[0.0], [0.0]]})
-    body = {"inputs": [[1e150]], "targets": [[0.0]], "layer": 1, "neuron": 0, "from": 0}
+    # the input at the API's bound (MAX_ABS_DATA, 1e12): z2 = 1e154 * 1e154 * 1e12 = 1e320 > float64's 1.8e308
+    body = {"inputs": [[1e12]], "targets": [[0.0]], "layer": 1, "neuron": 0, "from": 0}
     got = client.post(f"/api/networks/{r.json()['id']}/explain", json=body)
     assert got.status_code == 422
     assert "overflows float64" in got.json()["detail"]
