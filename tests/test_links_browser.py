@@ -49,6 +49,22 @@ def forward_works(page: Page, base_url: str) -> float:
     expect(page.locator("#message")).not_to_contain_text("Cannot read")
     return float(cost.get_attribute("data-value"))
 
+# Which link settings the API's schema bounds, and under which name there.
+SCHEMA_NAME = {"n": "samples", "noise": "noise", "test": "test_share"}
+
+
+def expect_fallback_note(page: Page, base_url: str, link: str, param: str, default: str) -> None:
+    """The note names the bad value and the default used (and the API's own range where the
+    schema states one); the link then holds the default."""
+    bad = parse_qs(link[1:])[param][0]
+    note = page.locator("#message")
+    expect(note).to_contain_text(f"This link's {param}={bad}")
+    expect(note).to_contain_text(f"using {param}={default}")
+    if param in SCHEMA_NAME:
+        limits = dataset_limits(base_url)[SCHEMA_NAME[param]]
+        expect(note).to_contain_text(f"from {limits['minimum']:g} to {limits['maximum']:g}")
+    assert query(page)[param] == default
+
 
 @pytest.mark.parametrize("link,param,default", [
     ("?data=moons&n=2", "n", "100"),
@@ -63,14 +79,7 @@ def forward_works(page: Page, base_url: str) -> float:
 def test_a_bad_link_setting_falls_back_to_its_default_with_a_note(
         page: Page, base_url: str, link: str, param: str, default: str) -> None:
     errors = open_page(page, base_url, link)
-    bad = parse_qs(link[1:])[param][0]
-    note = page.locator("#message")
-    expect(note).to_contain_text(f"This link's {param}={bad}")
-    expect(note).to_contain_text(f"using {param}={default}")
-    if param in ("n", "noise"):   # the API's own range, as its schema states it
-        limits = dataset_limits(base_url)[{"n": "samples", "noise": "noise"}[param]]
-        expect(note).to_contain_text(f"from {limits['minimum']:g} to {limits['maximum']:g}")
-    assert query(page)[param] == default
+    expect_fallback_note(page, base_url, link, param, default)
     data = httpx.get(f"{base_url}/api/datasets/{query(page)['data']}",
                      params={"samples": query(page)["n"], "noise": query(page)["noise"], "seed": 0}).json()
     net = query(page)["network"]
@@ -100,14 +109,7 @@ def test_good_link_settings_are_kept_without_a_note(page: Page, base_url: str) -
 def test_a_bad_held_out_feature_or_shuffle_setting_falls_back_with_a_note(
         page: Page, base_url: str, link: str, param: str, default: str) -> None:
     errors = open_page(page, base_url, link)
-    bad = parse_qs(link[1:])[param][0]
-    note = page.locator("#message")
-    expect(note).to_contain_text(f"This link's {param}={bad}")
-    expect(note).to_contain_text(f"using {param}={default}")
-    if param == "test":
-        limits = dataset_limits(base_url)["test_share"]
-        expect(note).to_contain_text(f"from {limits['minimum']:g} to {limits['maximum']:g}")
-    assert query(page)[param] == default
+    expect_fallback_note(page, base_url, link, param, default)
     expect(page.locator(".neuron[data-layer='0']")).to_have_count(2)
     forward_works(page, base_url)
     assert errors == []
