@@ -112,3 +112,11 @@ def test_the_story_page_has_no_violation(page: Page, base_url: str) -> None:
         page.get_by_role("button", name=name).click()
         page.wait_for_timeout(1500)
         assert violations(page) == [], name
+
+
+def test_the_worksheet_page_has_no_violation(page: Page, base_url: str) -> None:
+    doc = httpx.get(f"{base_url}/api/presets/lecture").json()
+    nid = httpx.post(f"{base_url}/api/networks/import", json=doc).json()["network"]["id"]
+    x, y = doc["data"]["inputs"][0], doc["data"]["targets"][0]
+    ready(page, base_url, f"/worksheet?network={nid}&x={','.join(map(str, x))}&y={','.join(map(str, y))}")
+    assert violations(page) == []
