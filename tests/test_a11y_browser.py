@@ -90,11 +90,14 @@ def test_the_lab_page_with_a_note_and_a_request_for_data_at_phone_width(page: Pa
     assert violations(page) == []
 
 
-def test_the_practice_page_has_no_violation(page: Page, base_url: str) -> None:
-    ready(page, base_url, "/practice")
+@pytest.mark.parametrize("quiz", ["hidden_delta-7", "backprop_pseudocode-7"])   # numbers, and words chosen per blank
+def test_the_practice_page_has_no_violation(page: Page, base_url: str, quiz: str) -> None:
+    ready(page, base_url, f"/practice?q={quiz}")
     assert violations(page) == []
     for field in page.locator("#answer-fields input").all():
         field.fill("12345")
+    for choice in page.locator("#answer-fields select").all():
+        choice.select_option(index=1)
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#verdict")).to_be_visible()
     assert violations(page) == []
