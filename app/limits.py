@@ -35,6 +35,10 @@ MAX_CHECK_PARAMETER_SAMPLES = 50_000  # parameters x samples of one gradient che
 MAX_ANSWER_BYTES = 16_000_000         # one answer's JSON, estimated before computing (what a client can pin)
 ANSWER_BYTES_PER_VALUE = 24           # the longest float64 in the JSON with its comma: -1.2345678901234567e-300,
 INLINE_WORK = 20_000  # samples x weights up to which a read-only pass runs on the event loop (~0.1 ms)
+# Samples x weights above which a read-only pass is heavy (tens of ms of numpy and JSON): the
+# page's 30 x 30 decision surface of a 2-8-8-1 network is 79,000, a 1,000-sample pass through
+# a 1-240-240-240-240-1 network 173 million.
+HEAVY_WORK = 2_000_000
 # A worksheet is written out by hand: every number of every layer on paper.
 MAX_SHEET_LAYERS, MAX_SHEET_WIDTH, MAX_SHEET_PARAMETERS = 4, 5, 50
 SHEET_LIMIT = (f"at most {MAX_SHEET_LAYERS} layers of at most {MAX_SHEET_WIDTH} neurons each and at most "
@@ -122,6 +126,16 @@ def check_worksheet(net: Net) -> None:
                            f"this one is {'-'.join(map(str, sizes))} with {n} parameters")
 
 
+def pass_work(net: Net, m: int) -> int:
+    """The work of a read-only pass: samples x weights."""
+    return m * sum(w.size for w in net.weights)
+
+
 def runs_inline(net: Net, m: int) -> bool:
     """A read-only pass small enough for the event loop: the thread hop would cost more."""
-    return m * sum(w.size for w in net.weights) <= INLINE_WORK
+    return pass_work(net, m) <= INLINE_WORK
+
+
+def runs_heavy(net: Net, m: int) -> bool:
+    """A read-only pass large enough for the heavy pool's dispatch thread (app.api.heavy)."""
+    return pass_work(net, m) > HEAVY_WORK

@@ -26,11 +26,6 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 
 T = TypeVar("T")
-# Samples x weights above which a read-only pass is heavy (tens of ms of numpy and JSON): the
-# page's 30 x 30 decision surface of a 2-8-8-1 network is 79,000, a 1,000-sample pass through
-# a 1-240-240-240-240-1 network 173 million.
-HEAVY_WORK = 2_000_000
-
 
 class HeavyPool:
     """`await pool.run(fn)` runs fn in a dispatch thread; inside it, `pool.compute(f, *args)`

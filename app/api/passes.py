@@ -13,7 +13,7 @@ from app.nn import engine, training
 from app.nn.engine import InvalidInput
 from app.api.body import ModelResponse, documented, read_json
 from app.api.deps import NetworkId, NetworkRoute, StoreDep
-from app.api.heavy import HEAVY_WORK, HeavyDep, HeavyPool
+from app.api.heavy import HeavyDep, HeavyPool
 from app.api.errors import NOT_FOUND
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
@@ -37,14 +37,14 @@ async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
     no writer can block): the thread hop would cost more than the pass (docs/performance.md).
-    A large one (HEAVY_WORK) goes to the heavy dispatch thread, so that it never holds a
+    A large one (limits.HEAVY_WORK) goes to the heavy dispatch thread, so that it never holds a
     thread quick requests need (app.api.heavy); the rest to a worker thread."""
     net = store.peek(network_id)
     if net is None:
         net = await run_in_threadpool(store.get, network_id)
     if limits.runs_inline(net, m):
         return ModelResponse(compute(net))
-    if m * sum(w.size for w in net.weights) > HEAVY_WORK:
+    if limits.runs_heavy(net, m):
         return ModelResponse(await heavy.run(lambda: to_json(compute(net))))
     return await in_thread(lambda: compute(net))
 
