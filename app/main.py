@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import ROUTERS, errors
+from app.api import ROUTERS, endpoints, errors, passes
 from app.api.heavy import HeavyPool
 from app.api.pages import ROOT
 from app.config import Settings, get_settings
@@ -51,8 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store.close()
 
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=TAGS, docs_url=None, redoc_url=None)  # /docs is served from static/vendor (app.api.pages)
+                  openapi_tags=TAGS, docs_url=None, redoc_url=None, telemetry={"tracing": False, "metrics": False, "logs": False})  # /docs is served from static/vendor (app.api.pages)
     errors.install(app)
+    endpoints.install(app, passes.ENDPOINTS)  # first: inside every middleware installed next
     install_middleware(app, settings)
     for router in ROUTERS:
         app.include_router(router)

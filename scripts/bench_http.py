@@ -72,14 +72,15 @@ def serve(app: str, app_dir: Path = ROOT, flags: list[str] = UVICORN_FLAGS) -> I
 
 
 def wait_ready(proc: subprocess.Popen, url: str, timeout: float = 30.0, path: str = "/") -> None:
-    """Until the server started as `proc` answers `path` with 200 (killed, and SystemExit, if it
-    exits or has not answered after `timeout` seconds). The benchmarks' one way to wait."""
+    """Until the server started as `proc` answers `path` with any status below 500 (the bare
+    app's POST-only / answers GET with 405; killed, and SystemExit, if it exits or has not
+    answered after `timeout` seconds). The benchmarks' one way to wait."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"the server exited with code {proc.returncode}")
         try:
-            if httpx.get(url + path, timeout=1).status_code == 200:
+            if httpx.get(url + path, timeout=1).status_code < 500:
                 return
         except httpx.HTTPError:
             pass

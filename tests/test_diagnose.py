@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.nn import engine
+from app.nn.diagnose import _rms
 from reference import numeric_gradient
 
 XOR = {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]}
@@ -175,3 +176,10 @@ def test_diagnosis_work_is_bounded(client: TestClient) -> None:
     r = client.post(f"/api/networks/{net['id']}/diagnose",
                     json={"inputs": [[0.1, 0.2]] * 1240, "targets": [[1]] * 1240})
     assert r.status_code == 422 and "up to 8 passes" in r.json()["detail"]
+
+
+def test_gradient_rms_never_overflows() -> None:
+    """The rms of huge gradients is their size, not inf (the squares alone would pass float64)."""
+    assert _rms(np.array([[3e200, -4e200]])) == pytest.approx(math.sqrt((9 + 16) / 2) * 1e200, rel=1e-12)
+    assert _rms(np.array([[3.0, 4.0]])) == pytest.approx(math.sqrt(12.5), rel=1e-15)
+    assert _rms(np.zeros((2, 2))) == 0.0

@@ -1,12 +1,9 @@
-"""Routers; app.main includes each of ROUTERS, in this order.
+"""Routers; app.main includes each of ROUTERS, in this order (the passes are served apart,
+by app.api.endpoints: app.api.passes.ENDPOINTS). /docs groups them by tag (app.main.TAGS)."""
 
-The passes come first: FastAPI tries the included routers in order (a few us each), and
-/forward is the hottest request (docs/performance.md). /docs groups them by tag
-(app.main.TAGS), so this order does not show."""
-
-from app.api import (datasets, diagnose, explain, gradcheck, health, networks, pages, passes, perceptron, presets,
+from app.api import (datasets, diagnose, explain, gradcheck, health, networks, pages, perceptron, presets,
                      quizzes, rules, worksheets)
 
-ROUTERS = [passes.router, health.router, networks.router, gradcheck.router, explain.router, diagnose.router,
+ROUTERS = [health.router, networks.router, gradcheck.router, explain.router, diagnose.router,
            datasets.router, pages.router, quizzes.router, perceptron.router, presets.router, rules.router,
            worksheets.router]

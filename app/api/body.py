@@ -1,12 +1,11 @@
-"""JSON in and out of the hot routes: request bodies read raw and validated by pydantic in
-one step, and results written by their one encoder (app.schemas.common.to_json).
+"""JSON request bodies: the passes' read raw and validated by pydantic in one step, and
+the other routes' declared bodies parsed off the event loop when large.
 
 FastAPI's own body handling parses the JSON with the standard library and then validates
-the Python objects (two passes over a 10,000-point grid), and each declared parameter costs
-a share of its dependency solving (docs/performance.md). `read_json` instead hands the raw
-bytes to the model's `model_validate_json` (pydantic's JSON parser validates as it reads),
-off the event loop when the body is large. `documented` puts the same model in
-/openapi.json as the route's request body, so the schema stays the model's own.
+the Python objects (two passes over a 10,000-point grid; docs/performance.md). `parse_json`
+instead hands the raw bytes to the model's `model_validate_json` (pydantic's JSON parser
+validates as it reads), off the event loop when the body is large. `documented` puts the
+same model in /openapi.json as the request body, so the schema stays the model's own.
 """
 
 from __future__ import annotations
@@ -16,13 +15,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
-
-from app.schemas import to_json
 
 M = TypeVar("M", bound=BaseModel)
 # Above this many bytes the body is parsed in a worker thread (a 4 MB body takes ~0.5 s of
@@ -44,10 +40,10 @@ def is_json(content_type: str) -> bool:
     return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
 
 
-async def read_json(request: Request, model: type[M]) -> M:
-    """The body as `model`; a RequestValidationError (422, where and what) if it is not one."""
-    raw = await request.body()
-    if not is_json(request.headers.get("content-type", "")):
+async def parse_json(raw: bytes, content_type: str, model: type[M]) -> M:
+    """`raw` as `model`, validated as it is parsed (off the event loop when large); a
+    RequestValidationError (422, where and what) if it is not JSON or not a `model`."""
+    if not is_json(content_type):
         raise RequestValidationError([{"loc": ("body",), "type": "content_type",
                                        "msg": "the body must be JSON, sent with Content-Type: application/json"}])
     try:
@@ -57,15 +53,6 @@ async def read_json(request: Request, model: type[M]) -> M:
     except ValidationError as err:
         raise RequestValidationError([{"loc": ("body", *e["loc"]), "msg": e["msg"], "type": e["type"]}
                                       for e in err.errors(include_url=False, include_input=False)]) from None
-
-
-class ModelResponse(JSONResponse):
-    """The JSON of a result model, written by its one encoder (to_json); bytes already
-    written (in a worker thread, for a large result) are sent as they are. A JSONResponse,
-    so that /openapi.json documents the route's response_model as its body."""
-
-    def render(self, content: BaseModel | bytes) -> bytes:
-        return content if isinstance(content, bytes) else to_json(content)
 
 
 class OffLoopRoute(APIRoute):

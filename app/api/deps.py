@@ -1,20 +1,15 @@
 """Dependencies as Annotated aliases: the store, and get-or-404 for a network, written once;
-and the route class of the passes, which supplies the same two without FastAPI's solver."""
+and the same store and heavy pool for the pass endpoints, which FastAPI's solver does not serve."""
 
 from __future__ import annotations
 
-import inspect
 import re
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, Path, Request, Response
+from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
-from starlette.routing import request_response
-from starlette.types import Receive, Scope, Send
 
-from app.api.heavy import get_heavy
+from app.api.heavy import HeavyPool, get_heavy, pool_of
 from app.nn.engine import Net
 from app.store import Store
 
@@ -48,42 +43,14 @@ def checked_id(network_id: str) -> str:
                                           "characters"}])
 
 
-class NetworkRoute(APIRoute):
-    """A route whose endpoint takes exactly (network_id: NetworkId, request: Request, store:
-    StoreDep) and optionally heavy: HeavyDep: FastAPI documents it from that signature as any
-    route, and this handler supplies them itself, each from the same dependency (or its
-    override, which tests set with app.dependency_overrides[get_store] = lambda: store).
-    FastAPI's dependency solving costs ~70 us per request for these (docs/performance.md,
-    issue 13), more than a one-sample /forward; the endpoint is the route's one
-    implementation either way."""
+def store_of(app: FastAPI) -> Store:
+    """The store get_store gives, or its override (tests: app.dependency_overrides[get_store]
+    = lambda: store), for code that serves requests below FastAPI's routing (app.api.endpoints)."""
+    override = app.dependency_overrides.get(get_store)
+    return override() if override is not None else app.state.store
 
-    SIGNATURE = ["network_id", "request", "store"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Starlette's request_response: FastAPI's adds two AsyncExitStacks per request for
-        # dependencies with yield, which these endpoints do not have.
-        self.lean_app = request_response(self.get_route_handler())
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        params = list(inspect.signature(self.endpoint).parameters)
-        if params not in (self.SIGNATURE, self.SIGNATURE + ["heavy"]):
-            raise TypeError(f"{self.endpoint.__name__} must take exactly {self.SIGNATURE} (and optionally heavy)")
-        endpoint, wants_heavy = self.endpoint, params[-1] == "heavy"
-
-        async def handler(request: Request) -> Response:
-            network_id = checked_id(request.path_params["network_id"])
-            overrides = request.app.dependency_overrides
-            store = overrides[get_store]() if get_store in overrides else await get_store(request)
-            if not wants_heavy:
-                return await endpoint(network_id, request, store)
-            heavy = overrides[get_heavy]() if get_heavy in overrides else await get_heavy(request)
-            return await endpoint(network_id, request, store, heavy)
-
-        return handler
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] not in self.methods:  # FastAPI's 405
-            await super().handle(scope, receive, send)
-        else:
-            await self.lean_app(scope, receive, send)
+def heavy_of(app: FastAPI) -> HeavyPool:
+    """The heavy pool get_heavy gives, or its override; as store_of."""
+    override = app.dependency_overrides.get(get_heavy)
+    return override() if override is not None else pool_of(app.state)

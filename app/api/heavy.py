@@ -90,7 +90,12 @@ _inline = HeavyPool(0)
 async def get_heavy(request: Request) -> HeavyPool:
     """The app's pool (started with the app), or one dispatch thread computing in-process
     for an app run without its lifespan (tests' TestClient)."""
-    return getattr(request.app.state, "heavy", _inline)
+    return pool_of(request.app.state)
+
+
+def pool_of(state: Any) -> HeavyPool:
+    """The pool the app's lifespan put in `state` (app.state), else the in-process one."""
+    return getattr(state, "heavy", _inline)
 
 
 HeavyDep = Annotated[HeavyPool, Depends(get_heavy)]

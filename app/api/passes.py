@@ -1,39 +1,33 @@
-"""The three passes of the lecture, plus training: forward, backward, step, train."""
+"""The three passes of the lecture, plus training: forward, backward, step, train.
+
+Each is a function (network_id, body, store, heavy) -> the JSON of its result, served as
+POST /api/networks/{network_id}/<name> by app.api.endpoints (ENDPOINTS below)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from app import limits
 from app.nn import engine, training
 from app.nn.engine import InvalidInput
-from app.api.body import ModelResponse, documented, read_json
-from app.api.deps import NetworkId, NetworkRoute, StoreDep
-from app.api.heavy import HeavyDep, HeavyPool
-from app.api.errors import NOT_FOUND
+from app.api.endpoints import Endpoint
+from app.api.heavy import HeavyPool
 from app.schemas import (BackwardRequest, BackwardResult, ForwardRequest, ForwardResult, NetworkPublic, StepRequest,
                          StepResult, TrainRequest, TrainResult, layers_of, to_array, to_json)
 from app.schemas.passes import FORWARD_FIELDS, PASS_FIELDS
 from app.store import Store
 
-router = APIRouter(prefix="/api/networks/{network_id}", tags=["passes"], responses=NOT_FOUND,
-                   default_response_class=ModelResponse, route_class=NetworkRoute)
 
-
-async def in_thread(work: Callable[[], BaseModel]) -> Response:
-    """Run a pass (store, numpy, serialisation) in one worker thread and answer its JSON.
-    Sync routes cost a thread hop for each sync dependency, the route and the response
-    check (docs/performance.md); here it is one. The declared response_model documents the
-    body in /openapi.json."""
-    return ModelResponse(await run_in_threadpool(lambda: to_json(work())))
+async def in_thread(work: Callable[[], BaseModel]) -> bytes:
+    """Run a pass (store, numpy, serialisation) in one worker thread: one hop (docs/performance.md)."""
+    return await run_in_threadpool(lambda: to_json(work()))
 
 
 async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int,
-                         compute: Callable[[engine.Net], BaseModel]) -> Response:
+                         compute: Callable[[engine.Net], BaseModel]) -> bytes:
     """A pass that changes nothing. A small one runs right here on the event loop when the
     store can give the network without waiting (a cached copy, checked by one WAL read that
     no writer can block): the thread hop would cost more than the pass (docs/performance.md).
@@ -43,9 +37,9 @@ async def read_only_pass(store: Store, heavy: HeavyPool, network_id: str, m: int
     if net is None:
         net = await run_in_threadpool(store.get, network_id)
     if limits.runs_inline(net, m):
-        return ModelResponse(compute(net))
+        return to_json(compute(net))
     if limits.runs_heavy(net, m):
-        return ModelResponse(await heavy.run(lambda: to_json(compute(net))))
+        return await heavy.run(lambda: to_json(compute(net)))
     return await in_thread(lambda: compute(net))
 
 
@@ -77,27 +71,21 @@ def backward_result(net: engine.Net, body: BackwardRequest) -> BackwardResult:
     return BackwardResult.of(net, trace, engine.backward(net, trace, to_array(body.targets)), body)
 
 
-@router.post("/forward", response_model=ForwardResult, openapi_extra=documented(ForwardRequest))
-async def forward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
+async def forward(network_id: str, body: ForwardRequest, store: Store, heavy: HeavyPool) -> bytes:
     """a, z and g'(z) of every layer (or the `fields` and `layers` asked for); with targets, the cost too."""
-    body = await read_json(request, ForwardRequest)
     return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: forward_result(net, body))
 
 
-@router.post("/backward", response_model=BackwardResult, openapi_extra=documented(BackwardRequest))
-async def backward(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
+async def backward(network_id: str, body: BackwardRequest, store: Store, heavy: HeavyPool) -> bytes:
     """The forward body plus delta of every layer (or the `fields` and `layers` asked for), the cost,
     dC/da of the output and the gradients; changes nothing."""
-    body = await read_json(request, BackwardRequest)
     return await read_only_pass(store, heavy, network_id, len(body.inputs), lambda net: backward_result(net, body))
 
 
-@router.post("/step", response_model=StepResult, openapi_extra=documented(StepRequest))
-async def step(network_id: NetworkId, request: Request, store: StoreDep) -> Response:
+async def step(network_id: str, body: StepRequest, store: Store, heavy: HeavyPool) -> bytes:
     """One update; the passes shown are those computed before it. The update is stored only if
     the new weights, and the new network's activations and cost on this batch, are finite
     (the rule /train applies too); otherwise 422 saying what overflowed and what to try."""
-    body = await read_json(request, StepRequest)
     x, y = to_array(body.inputs), to_array(body.targets)
 
     def apply(net: engine.Net) -> tuple[engine.Net, StepResult]:  # backward's answer plus the new network
@@ -118,9 +106,7 @@ TRAIN_DOC = (f"Gradient descent for `epochs` epochs, bounded per call: samples x
              "mini-batches in the order given; `test_inputs`/`test_targets` give `test_costs`, never trained on.")
 
 
-@router.post("/train", response_model=TrainResult, openapi_extra=documented(TrainRequest), description=TRAIN_DOC)
-async def train(network_id: NetworkId, request: Request, store: StoreDep, heavy: HeavyDep) -> Response:
-    body = await read_json(request, TrainRequest)
+async def train(network_id: str, body: TrainRequest, store: Store, heavy: HeavyPool) -> bytes:
     x, y = to_array(body.inputs), to_array(body.targets)
     if (body.test_inputs is None) != (body.test_targets is None):
         raise InvalidInput("send test_inputs and test_targets together, or neither")
@@ -139,4 +125,11 @@ async def train(network_id: NetworkId, request: Request, store: StoreDep, heavy:
                                        updates=result.updates, test_costs=result.test_costs)
 
     # heavy: a dispatch thread of its own, the computation in a child process (app.api.heavy)
-    return ModelResponse(await heavy.run(lambda: to_json(store.update(network_id, apply))))
+    return await heavy.run(lambda: to_json(store.update(network_id, apply)))
+
+
+# The order of /openapi.json; app.api.endpoints serves them.
+ENDPOINTS = [Endpoint("forward", ForwardRequest, ForwardResult, forward),
+             Endpoint("backward", BackwardRequest, BackwardResult, backward),
+             Endpoint("step", StepRequest, StepResult, step),
+             Endpoint("train", TrainRequest, TrainResult, train, TRAIN_DOC)]

@@ -63,7 +63,9 @@ def wrong_share(net: engine.Net, a: Array, y: Array) -> float:
 
 
 def _rms(g: Array) -> float:
-    return float(np.sqrt((g * g).mean()))
+    """sqrt(mean(g^2)), scaled by max |g| so that the squares never overflow (rms <= max |g|)."""
+    top = float(np.abs(g).max()) if g.size else 0.0
+    return top * float(np.sqrt(((g / top) ** 2).mean())) if top > 0 else 0.0
 
 
 def dead_relus(net: engine.Net, trace: engine.Trace) -> list[Finding]:
