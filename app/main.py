@@ -50,8 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         del app.state.heavy  # the app may be started again (tests): its next start makes a new pool
         app.state.store.close()
 
+    on = settings.telemetry
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=TAGS, docs_url=None, redoc_url=None, telemetry={"tracing": False, "metrics": False, "logs": False})  # /docs is served from static/vendor (app.api.pages)
+                  openapi_tags=TAGS, docs_url=None, redoc_url=None,  # /docs is served from static/vendor (app.api.pages)
+                  telemetry={"tracing": on, "metrics": on, "logs": on})
     errors.install(app)
     endpoints.install(app, passes.ENDPOINTS)  # first: inside every middleware installed next
     install_middleware(app, settings)

@@ -61,3 +61,16 @@ def test_create_app_takes_its_settings(tmp_path: Path) -> None:
         assert client.post("/api/networks", content=b"{" + b" " * 200 + b"}",
                            headers={"content-type": "application/json"}).status_code == 413
     assert (tmp_path / "own.sqlite").exists()
+
+
+def test_fastapi_telemetry_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BACKPROP_TELEMETRY turns FastAPI's OpenTelemetry spans, metrics and logs on; off by default
+    (with nothing configured they would still cost a check per request: docs/performance.md)."""
+    monkeypatch.delenv("BACKPROP_TELEMETRY", raising=False)
+    assert load_settings().telemetry is False
+    assert {create_app(load_settings())._telemetry[k] for k in ("tracing", "metrics", "logs")} == {False}
+    monkeypatch.setenv("BACKPROP_TELEMETRY", "true")
+    assert {create_app(load_settings())._telemetry[k] for k in ("tracing", "metrics", "logs")} == {True}
+    monkeypatch.setenv("BACKPROP_TELEMETRY", "sometimes")
+    with pytest.raises(SystemExit):
+        load_settings()
