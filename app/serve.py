@@ -22,6 +22,7 @@ import os
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from app.api.middleware import HEADERS
 from app.config import get_settings
 
 KEEP_ALIVE_SECONDS = 5
@@ -82,8 +83,9 @@ class BoundedHttpTools(HttpToolsProtocol):
             return
         body = json.dumps({"detail": detail}).encode()
         reason = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}[status]
+        security = b"".join(b"%s: %s\r\n" % header for header in HEADERS)  # as on every app answer
         self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n"
-                             b"connection: close\r\n\r\n%s" % (status, reason, len(body), body))
+                             b"%sconnection: close\r\n\r\n%s" % (status, reason, len(body), security, body))
         self.transport.close()
         if self.cycle is not None:
             self.cycle.disconnected = True  # the app's receive() now says the client left

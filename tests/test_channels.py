@@ -55,6 +55,7 @@ def test_headers_above_16_kib_get_431_and_the_connection_is_closed(served: Serve
     answer = get_with_header(served, size)
     assert answer.startswith(b"HTTP/1.1 431")
     assert b"larger than 16384 bytes" in answer
+    assert b"\r\ncontent-security-policy: default-src 'self';" in answer and b"\r\nx-content-type-options: nosniff" in answer
 
 
 def test_an_incomplete_request_is_answered_408_and_closed_after_the_timeout(served: Server) -> None:
@@ -64,6 +65,7 @@ def test_an_incomplete_request_is_answered_408_and_closed_after_the_timeout(serv
         answer = read_all(sock)
         waited = time.monotonic() - start
     assert answer.startswith(b"HTTP/1.1 408") and b"did not arrive within 2 seconds" in answer
+    assert b"\r\nx-frame-options: DENY\r\n" in answer
     assert TIMEOUT - 0.5 <= waited <= TIMEOUT * 4
 
 

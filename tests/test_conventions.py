@@ -218,3 +218,15 @@ def test_held_out_costs(client: TestClient) -> None:
     assert same["test_costs"] == same["costs"]
     r = client.post(f"/api/networks/{a['id']}/train", json={**train, "epochs": 1, "test_inputs": moons["test_inputs"]})
     assert r.status_code == 422 and "test_targets" in r.text
+
+
+def test_held_out_data_of_the_wrong_shape_is_named_as_such(client: TestClient) -> None:
+    net = client.post("/api/networks", json={"layer_sizes": [2, 2, 1], "seed": 1}).json()["id"]
+    body = {"inputs": [[0, 0], [1, 1]], "targets": [[0], [1]], "epochs": 1}
+    r = client.post(f"/api/networks/{net}/train", json={**body, "test_inputs": [[0, 0, 0]], "test_targets": [[1]]})
+    assert r.status_code == 422 and r.json()["detail"] == "test_inputs must be m rows of 2 numbers, got shape (1, 3)"
+    r = client.post(f"/api/networks/{net}/train", json={**body, "test_inputs": [[0, 0]], "test_targets": [[1, 2]]})
+    assert r.status_code == 422 and r.json()["detail"] == "test_targets must be 1 rows of 1 numbers, got shape (1, 2)"
+    raw = b'{"inputs": [[0, 0]], "targets": [[0]], "epochs": 1, "test_inputs": [[0, 0]], "test_targets": [[1e400]]}'
+    r = client.post(f"/api/networks/{net}/train", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "test_targets" in r.text

@@ -5,6 +5,7 @@ generates for the same routes declared the usual way."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -148,3 +149,47 @@ def test_openapi_entries_are_what_fastapi_generates_for_the_same_routes() -> Non
     for name, schema in expected["components"]["schemas"].items():
         if name not in ("HTTPValidationError", "ValidationError"):
             assert ours["components"]["schemas"][name] == schema, name
+
+
+@pytest.mark.parametrize("name", PASSES)
+def test_an_id_with_a_final_newline_is_422_and_a_trailing_slash_redirects(client: TestClient, name: str) -> None:
+    r = client.post(f"/api/networks/abc%0A/{name}", json=XOR)
+    assert r.status_code == 422 and r.json()["detail"][0]["type"] == "string_pattern_mismatch"
+    r = client.post(f"/api/networks/abc/{name}/?x=1", json=XOR, follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == f"http://testserver/api/networks/abc/{name}?x=1"
+    r = client.post(f"/api/networks/{'x' * 65}/{name}", json=XOR)
+    assert r.json()["detail"][0] == {"loc": ["path", "network_id"], "type": "string_too_long",
+                                     "msg": "String should have at most 64 characters"}
+
+
+def test_a_405_behind_a_root_path_allows_what_the_path_allows(store: SQLiteStore) -> None:
+    app.dependency_overrides[get_store] = lambda: store
+    try:
+        c = TestClient(app, root_path="/lab")  # paths arrive with the prefix, as from uvicorn --root-path /lab
+        net = c.post("/lab/api/networks", json={"layer_sizes": [2, 1]}).json()["id"]
+        assert c.put(f"/lab/api/networks/{net}").headers["allow"] == "DELETE, GET, PATCH"
+        assert c.get(f"/lab/api/networks/{net}/forward").headers["allow"] == "POST"
+        assert c.post(f"/lab/api/networks/{net}/forward", json={"inputs": [[1, 2]]}).status_code == 200
+        r = c.post(f"/lab/api/networks/{net}/step/", json={}, follow_redirects=False)
+        assert r.status_code == 307 and r.headers["location"] == f"http://testserver/lab/api/networks/{net}/step"
+    finally:
+        app.dependency_overrides.clear()
+
+
+@pytest.mark.parametrize("path", ["/api/networks/abc/forward", "/api/networks/abc/gradient-check"])
+def test_a_client_that_leaves_mid_body_is_not_logged_as_a_bug(path: str, caplog: pytest.LogCaptureFixture) -> None:
+    messages = [{"type": "http.request", "body": b'{"inputs": [[0', "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "client": ("1.2.3.4", 5),
+             "server": ("x", 80), "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")]}
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(app(scope, receive, send))
+    assert sent == [] and "unexpected" not in caplog.text and "Traceback" not in caplog.text

@@ -4,6 +4,7 @@ independently (decimal arithmetic, plain numpy, normal equations), through the A
 from __future__ import annotations
 
 import math
+import pickle
 from decimal import Decimal, getcontext
 
 import numpy as np
@@ -213,3 +214,11 @@ def test_an_overflowing_cost_is_a_422_not_null(client: TestClient) -> None:
     assert status == 200 and r["layers"][1]["z"] == [[1e210]]
     status, r = post(client, net, "train", inputs=[[1e10]], targets=[[0]], epochs=5)
     assert status == 422 and "overflows" in r["detail"]
+
+
+def test_a_divergence_from_the_training_process_says_its_advice_once() -> None:
+    """/train's child process sends its DivergedError back pickled: the same sentence, the advice once."""
+    sent = engine.DivergedError("z of layer 2 overflows float64 for sample 1", "use a smaller learning_rate")
+    back = pickle.loads(pickle.dumps(sent))
+    assert str(back) == "z of layer 2 overflows float64 for sample 1; use a smaller learning_rate"
+    assert (back.what, back.advice, type(back)) == (sent.what, sent.advice, engine.DivergedError)

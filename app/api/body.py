@@ -1,10 +1,10 @@
 """JSON request bodies: the passes' read raw and validated by pydantic in one step, and
-the other routes' declared bodies parsed off the event loop when large.
+the other routes' declared bodies parsed in a worker thread when large.
 
 FastAPI's own body handling parses the JSON with the standard library and then validates
 the Python objects (two passes over a 10,000-point grid; docs/performance.md). `parse_json`
 instead hands the raw bytes to the model's `model_validate_json` (pydantic's JSON parser
-validates as it reads), off the event loop when the body is large. `documented` puts the
+validates as it reads), in a worker thread when the body is large. `documented` puts the
 same model in /openapi.json as the request body, so the schema stays the model's own.
 """
 
@@ -21,8 +21,10 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 M = TypeVar("M", bound=BaseModel)
-# Above this many bytes the body is parsed in a worker thread (a 4 MB body takes ~0.5 s of
-# CPU to parse; on the event loop it would stall every other request of the worker).
+# Above this many bytes the body is parsed in a worker thread. That does not free the event
+# loop: pydantic's and json's parsers hold the GIL throughout, so the worker's other requests
+# wait as long as the parse (~6 ms for the largest /forward body, ~0.6 s for a 3.7 MB /train
+# body); only a process would free it (docs/reliability.md, known limits).
 INLINE_BODY_BYTES = 64_000
 
 
@@ -41,7 +43,7 @@ def is_json(content_type: str) -> bool:
 
 
 async def parse_json(raw: bytes, content_type: str, model: type[M]) -> M:
-    """`raw` as `model`, validated as it is parsed (off the event loop when large); a
+    """`raw` as `model`, validated as it is parsed (in a worker thread when large); a
     RequestValidationError (422, where and what) if it is not JSON or not a `model`."""
     if not is_json(content_type):
         raise RequestValidationError([{"loc": ("body",), "type": "content_type",
@@ -56,10 +58,9 @@ async def parse_json(raw: bytes, content_type: str, model: type[M]) -> M:
 
 
 class OffLoopRoute(APIRoute):
-    """For routes with a declared JSON body (create, PATCH, import): FastAPI parses it with
-    json.loads on the event loop, where a 4 MB body of weights stalls every other request of
-    the worker for a second. Above INLINE_BODY_BYTES the body is parsed in a worker thread
-    first (FastAPI's Request.json then returns that); the same json.loads, so the same 422s."""
+    """For routes with a declared JSON body (create, PATCH, import): above INLINE_BODY_BYTES
+    the body is parsed in a worker thread first (FastAPI's Request.json then returns that);
+    the same json.loads, so the same 422s. As for parse_json, the GIL still stalls the loop."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()

@@ -3,11 +3,11 @@ and the same store and heavy pool for the pass endpoints, which FastAPI's solver
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from app.api.heavy import HeavyPool, get_heavy, pool_of
 from app.nn.engine import Net
@@ -16,7 +16,8 @@ from app.store import Store
 ID_PATTERN, ID_MAX = r"^[A-Za-z0-9_-]+$", 64
 NetworkId = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN,
                                 description="the opaque id returned on creation")]
-_ID = re.compile(ID_PATTERN)
+# The same rule, for the pass endpoints: validated by pydantic as FastAPI validates NetworkId
+_ID = TypeAdapter(Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)])
 
 
 async def get_store(request: Request) -> Store:
@@ -36,11 +37,11 @@ NetworkDep = Annotated[Net, Depends(get_network)]
 
 def checked_id(network_id: str) -> str:
     """NetworkId's rule, with the 422 FastAPI gives for it (where and what)."""
-    if len(network_id) <= ID_MAX and _ID.match(network_id):
-        return network_id
-    raise RequestValidationError([{"loc": ("path", "network_id"), "type": "string_pattern_mismatch",
-                                   "msg": f"String should match pattern '{ID_PATTERN}' and have at most {ID_MAX} "
-                                          "characters"}])
+    try:
+        return _ID.validate_python(network_id)
+    except ValidationError as err:
+        raise RequestValidationError([{"loc": ("path", "network_id"), "msg": e["msg"], "type": e["type"]}
+                                      for e in err.errors(include_url=False, include_input=False)]) from None
 
 
 def store_of(app: FastAPI) -> Store:

@@ -23,7 +23,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.models import OpenAPI
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+from starlette.datastructures import URL
 from starlette.requests import ClientDisconnect
+from starlette.responses import RedirectResponse
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -66,6 +68,11 @@ class NetworkEndpoints:
                 endpoint = self.endpoints.get(name)
                 if endpoint is not None and network_id:
                     await self.serve(endpoint, network_id, scope, receive, send)
+                    return
+                if name.endswith("/") and name.rstrip("/") in self.endpoints and network_id:
+                    # FastAPI's redirect_slashes: 307 to the path without its trailing slash
+                    url = URL(scope={**scope, "path": scope["path"].rstrip("/")})
+                    await RedirectResponse(str(url))(scope, receive, send)
                     return
         await self.app(scope, receive, send)
 

@@ -20,6 +20,8 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
+from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
@@ -68,7 +70,7 @@ class AllowHeader:
 
         async def send_allow(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 405:
-                allowed = self.allowed(scope["path"])
+                allowed = self.allowed(get_route_path(scope))  # without a --root-path prefix
                 if allowed:
                     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
                     message["headers"] = [*headers, (b"allow", ", ".join(sorted(allowed)).encode())]
@@ -221,6 +223,8 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:
+            return  # the client left before its body was whole: nobody to answer, not a bug
         except Exception:
             # method and path only: bodies may hold a student's data and can be huge
             log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))

@@ -99,7 +99,10 @@ class DivergedError(InvalidInput):
 
     def __init__(self, what: str, advice: str = "use smaller inputs or weights") -> None:
         super().__init__(f"{what}; {advice}")
-        self.what = what
+        self.what, self.advice = what, advice
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # from /train's child process: the message once
+        return type(self), (self.what, self.advice)
 
 
 @dataclass
@@ -163,8 +166,7 @@ class Gradients:
     cost_grad: Array
     cost_grad_capped: list[list[int]] = field(default_factory=list)
 
-    weights = property(lambda self: self.params.weights)
-    biases = property(lambda self: self.params.biases)
+    weights, biases = property(lambda self: self.params.weights), property(lambda self: self.params.biases)
 
 
 def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2, batch_reduction: str = "mean") -> None:
@@ -212,21 +214,21 @@ def _first_bad_row(bad: Array) -> int:  # the first sample with a True entry
     return int(np.flatnonzero(bad.reshape(bad.shape[0], -1).any(axis=1))[0])
 
 
-def check_batch(net: Net, x: Array, y: Array | None) -> None:
-    """Shapes, finiteness and the loss's target range, or InvalidInput naming the rule and row."""
+def check_batch(net: Net, x: Array, y: Array | None, xs: str = "inputs", ys: str = "targets") -> None:
+    """Shapes, finiteness and the loss's target range, or InvalidInput naming the rule, row and fields xs, ys."""
     if x.ndim != 2 or x.shape[1] != net.layer_sizes[0]:
-        raise InvalidInput(f"inputs must be m rows of {net.layer_sizes[0]} numbers, got shape {x.shape}")
+        raise InvalidInput(f"{xs} must be m rows of {net.layer_sizes[0]} numbers, got shape {x.shape}")
     if x.shape[0] < 1:
-        raise InvalidInput("inputs must hold at least one sample")
+        raise InvalidInput(f"{xs} must hold at least one sample")
     if y is not None and y.shape != (x.shape[0], net.layer_sizes[-1]):
-        raise InvalidInput(f"targets must be {x.shape[0]} rows of {net.layer_sizes[-1]} numbers, got shape {y.shape}")
+        raise InvalidInput(f"{ys} must be {x.shape[0]} rows of {net.layer_sizes[-1]} numbers, got shape {y.shape}")
     if not finite(x) or (y is not None and not finite(y)):
-        raise InvalidInput("inputs and targets must be finite numbers")
+        raise InvalidInput(f"{xs} and {ys} must be finite numbers")
     low_high = LOSSES[net.loss].targets
     if y is not None and low_high is not None and ((y < low_high[0]) | (y > low_high[1])).any():
         i = _first_bad_row((y < low_high[0]) | (y > low_high[1]))
         raise InvalidInput(f"loss {net.loss!r} compares probabilities, so every target must lie in "
-                           f"[{low_high[0]:g}, {low_high[1]:g}]: sample {i + 1} (targets[{i}]) is {y[i].tolist()}")
+                           f"[{low_high[0]:g}, {low_high[1]:g}]: sample {i + 1} ({ys}[{i}]) is {y[i].tolist()}")
 
 
 def finite(values: Array) -> bool:  # one sum is cheaper than isfinite(): inf/NaN if an entry is (or they overflow)
@@ -239,8 +241,7 @@ def propagate(net: Net, x: Array) -> Trace:
     a: list[Array] = [x]
     last = len(net.layer_sizes) - 1
     for l in range(1, last + 1):
-        zl = a[-1] @ net.weights[l - 1].T
-        zl += net.biases[l - 1]
+        zl = a[-1] @ net.weights[l - 1].T + net.biases[l - 1]
         if not finite(zl):
             i = _first_bad_row(~np.isfinite(zl))
             raise DivergedError(f"the weighted input z of layer {l} overflows float64 for sample {i + 1}")
@@ -280,8 +281,7 @@ def costs(net: Net, trace: Trace, y: Array, n: int | None = None) -> tuple[Array
     with np.errstate(over="ignore", invalid="ignore"):
         total = float(combine(net, per, n))
     if not math.isfinite(total):
-        bad = ~np.isfinite(per)
-        who = f"the cost of sample {_first_bad_row(bad) + 1}" if bad.any() else "the cost"
+        who = f"the cost of sample {_first_bad_row(~np.isfinite(per)) + 1}" if not finite(per) else "the cost"
         raise DivergedError(f"{who} overflows float64 (C_i = {LOSSES[net.loss].formula})")
     return per, total
 

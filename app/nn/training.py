@@ -101,7 +101,7 @@ def train(net: Net, x: Array, y: Array, epochs: int, batch_size: int | None = No
     end of the last complete epoch is returned, with the reason."""
     check_batch(net, x, y)
     if test is not None:
-        check_batch(net, *test)
+        check_batch(net, *test, "test_inputs", "test_targets")
     if epochs < 1 or (batch_size is not None and batch_size < 1):
         raise InvalidInput("epochs and batch_size must be at least 1")
     check_params(net)  # validated once here: the loop then runs tight
