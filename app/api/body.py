@@ -23,8 +23,8 @@ from starlette.concurrency import run_in_threadpool
 M = TypeVar("M", bound=BaseModel)
 # Above this many bytes the body is parsed in a worker thread. That does not free the event
 # loop: pydantic's and json's parsers hold the GIL throughout, so the worker's other requests
-# wait as long as the parse (~6 ms for the largest /forward body, ~0.6 s for a 3.7 MB /train
-# body); only a process would free it (docs/reliability.md, known limits).
+# wait as long as the parse (~6 ms for the largest /forward body, up to ~1 s for a 3.7 MB body
+# over the sample limit); only a process would free it (docs/reliability.md, known limits).
 INLINE_BODY_BYTES = 64_000
 
 
