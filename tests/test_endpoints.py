@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -190,6 +191,6 @@ def test_a_client_that_leaves_mid_body_is_not_logged_as_a_bug(path: str, caplog:
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "client": ("1.2.3.4", 5),
              "server": ("x", 80), "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")]}
-    with caplog.at_level(logging.WARNING):
-        asyncio.run(app(scope, receive, send))
+    with caplog.at_level(logging.WARNING), ThreadPoolExecutor(1) as thread:  # its own loop: the browser tests' runs
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     assert sent == [] and "unexpected" not in caplog.text and "Traceback" not in caplog.text
