@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     on = settings.telemetry
     app = FastAPI(title="Backprop Lab", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=TAGS, docs_url=None, redoc_url=None,  # /docs is served from static/vendor (app.api.pages)
+                  openapi_tags=TAGS, docs_url=None, redoc_url=None,  # /docs: static/vendor (app.api.pages)
                   telemetry={"tracing": on, "metrics": on, "logs": on})
     errors.install(app)
     endpoints.install(app, passes.ENDPOINTS)  # first: inside every middleware installed next

@@ -13,9 +13,8 @@ from app.api.heavy import HeavyPool, get_heavy, pool_of
 from app.nn.engine import Net
 from app.store import Store
 
-ID_PATTERN, ID_MAX = r"^[A-Za-z0-9_-]+$", 64
-NetworkId = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN,
-                                description="the opaque id returned on creation")]
+ID_PATTERN, ID_MAX, ID_DOC = r"^[A-Za-z0-9_-]+$", 64, "the opaque id returned on creation"
+NetworkId = Annotated[str, Path(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN, description=ID_DOC)]
 # The same rule, for the pass endpoints: validated by pydantic as FastAPI validates NetworkId
 _ID = TypeAdapter(Annotated[str, StringConstraints(min_length=1, max_length=ID_MAX, pattern=ID_PATTERN)])
 

@@ -25,19 +25,23 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.datastructures import URL
 from starlette.requests import ClientDisconnect
-from starlette.responses import RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api import errors
 from app.api.body import documented, parse_json
-from app.api.deps import ID_MAX, ID_PATTERN, checked_id, heavy_of, store_of
+from app.api.deps import ID_DOC, ID_MAX, ID_PATTERN, checked_id, heavy_of, store_of
 from app.api.heavy import HeavyPool
 from app.store import Store
 
 PREFIX = "/api/networks/"
 TEMPLATE = PREFIX + "{network_id}/"
-ID_DOC = "the opaque id returned on creation"
+# the path parameter as FastAPI documents deps.NetworkId
+ID_PARAMETER = {"name": "network_id", "in": "path", "required": True,
+                "schema": {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": ID_PATTERN,
+                           "description": ID_DOC, "title": "Network Id"},
+                "description": ID_DOC}
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class NetworkEndpoints:
 
     async def serve(self, endpoint: Endpoint, network_id: str, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "POST":  # what FastAPI answers for a route's other methods
-            response = errors.JSONResponse({"detail": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
+            response = JSONResponse({"detail": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
             await response(scope, receive, send)
             return
         try:
@@ -117,14 +121,12 @@ def openapi_paths(endpoints: Sequence[Endpoint]) -> tuple[dict[str, Any], dict[s
     paths: dict[str, Any] = {}
     for e in endpoints:
         template = TEMPLATE + e.name
-        parameter_schema = {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": ID_PATTERN,
-                            "description": ID_DOC, "title": "Network Id"}
         paths[template] = {"post": {
-            "tags": [e.tag], "summary": e.name.replace("_", " ").title(), "description": e.description or inspect.cleandoc(e.run.__doc__ or ""),
+            "tags": [e.tag], "summary": e.name.replace("_", " ").title(),
+            "description": e.description or inspect.cleandoc(e.run.__doc__ or ""),
             # FastAPI's own operationId for such a route, so that generated clients keep their names
             "operationId": re.sub(r"\W", "_", e.name + template) + "_post",
-            "parameters": [{"name": "network_id", "in": "path", "required": True, "schema": parameter_schema,
-                            "description": ID_DOC}],
+            "parameters": [ID_PARAMETER],
             "responses": {"200": {"description": "Successful Response",
                                   "content": {"application/json": {"schema": refs[(e.result, "serialization")]}}},
                           "404": dict(errors.NOT_FOUND[404]),

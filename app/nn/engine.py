@@ -144,8 +144,7 @@ class Params:
         ends = np.cumsum([math.prod(s) for s in shapes] + [o for o, _ in shapes])
         views = [self.flat[end - math.prod(s):end].reshape(s)
                  for s, end in zip(shapes + [(o,) for o, _ in shapes], ends)]
-        self.weights: list[Array] = views[:len(shapes)]
-        self.biases: list[Array] = views[len(shapes):]
+        self.weights, self.biases = views[:len(shapes)], views[len(shapes):]
 
 
 @dataclass
@@ -166,7 +165,8 @@ class Gradients:
     cost_grad: Array
     cost_grad_capped: list[list[int]] = field(default_factory=list)
 
-    weights, biases = property(lambda self: self.params.weights), property(lambda self: self.params.biases)
+    weights = property(lambda self: self.params.weights)
+    biases = property(lambda self: self.params.biases)
 
 
 def check_config(hidden: str, output: str, loss: str, n_outputs: int = 2, batch_reduction: str = "mean") -> None:
@@ -239,14 +239,14 @@ def propagate(net: Net, x: Array) -> Trace:
     """The forward pass, unchecked (callers check_batch and silence overflow warnings once); DivergedError."""
     z: list[Array | None] = [None]
     a: list[Array] = [x]
-    last = len(net.layer_sizes) - 1
-    for l in range(1, last + 1):
-        zl = a[-1] @ net.weights[l - 1].T + net.biases[l - 1]
+    for l in range(1, net.L + 1):
+        zl = a[-1] @ net.weights[l - 1].T
+        zl += net.biases[l - 1]  # in place: no second (m, n_l) array per layer
         if not finite(zl):
             i = _first_bad_row(~np.isfinite(zl))
             raise DivergedError(f"the weighted input z of layer {l} overflows float64 for sample {i + 1}")
         z.append(zl)
-        a.append(ACTIVATIONS[net.output_activation if l == last else net.hidden_activation].f(zl))
+        a.append(net.activation(l).f(zl))
     return Trace(z, a)
 
 
